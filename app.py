@@ -1,0 +1,29 @@
+"""NeuralStage (神经网络展台): the router. Page config, navigation by section, the shared sidebar.
+
+    streamlit run app.py
+"""
+
+import streamlit as st
+
+from core.devices import prepare_environment
+
+prepare_environment()  # before any page imports Keras: backend choice and GPU memory settings
+
+from ui.sidebar import render_sidebar  # noqa: E402  (needs the environment above)
+from ui.state import t  # noqa: E402
+
+st.set_page_config(page_title="NeuralStage · 神经网络展台", page_icon=":material/neurology:", layout="wide")
+
+navigation = st.navigation({
+    t("nav.overview"): [
+        st.Page("pages/home.py", title=t("nav.home"), icon=":material/home:", url_path="home", default=True),
+    ],
+    t("nav.train"): [
+        st.Page("pages/mnist.py", title=t("nav.mnist"), icon=":material/draw:", url_path="mnist"),
+    ],
+    t("nav.lab"): [
+        st.Page("pages/runs.py", title=t("nav.runs"), icon=":material/history:", url_path="runs"),
+    ],
+})
+render_sidebar()
+navigation.run()

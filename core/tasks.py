@@ -1,0 +1,105 @@
+"""The MNIST training task: what a job does from settings to a scored model, and how it is recorded.
+
+``train_mnist`` is the whole workflow (data, seed, model, fit, test score) as one plain function;
+``make_mnist_work`` wraps it for the job runner, and ``record_job`` files a finished job in the run
+store. ``tools.bench`` calls ``train_mnist`` both ways to measure what the runner costs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from core.devices import backend_name, describe_device, load_keras
+from core.errors import UserError
+from core.jobs import Job, JobContext, JobStatus, WorkFn
+from core.runstore import RunRecord, RunStore
+from core.training import TrainConfig, fit_classifier
+
+MNIST_TASK = "mnist-mlp"
+
+
+@dataclass(frozen=True)
+class MnistJobSpec:
+    """Everything that decides the outcome of one MNIST training run."""
+
+    model: Any  # models.mnist_mlp.MLPConfig
+    train: TrainConfig = field(default_factory=TrainConfig)
+    data_source: str = "bundled"  # "bundled" or "full"
+    train_limit: int | None = None  # train on only the first N digits (smoke tests, quick demos)
+
+    def validate(self) -> None:
+        """Raise ``UserError`` for any setting out of range, before a job is queued."""
+        self.model.validate()
+        self.train.validate()
+        if self.data_source not in ("bundled", "full"):
+            raise UserError("error.data_source", value=self.data_source)
+        if self.train_limit is not None and self.train_limit < 1:
+            raise UserError("error.train_limit", value=self.train_limit)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values for the run store."""
+        return {"model": self.model.to_dict(), "train": self.train.to_dict(),
+                "data_source": self.data_source, "train_limit": self.train_limit}
+
+
+def train_mnist(spec: MnistJobSpec, callbacks: Sequence[Any] = ()) -> dict[str, Any]:
+    """Train an MLP on MNIST as ``spec`` says and score it on the test split.
+
+    Returns the model, its per-epoch history, test accuracy and loss, test-set probabilities,
+    parameter count and the data sizes.
+    """
+    from data.mnist import load_mnist, to_model_input
+    from models.mnist_mlp import build_model
+
+    spec.validate()
+    keras = load_keras()
+    data = load_mnist(spec.data_source)
+    x_train, y_train = to_model_input(data.x_train), data.y_train
+    if spec.train_limit:
+        x_train, y_train = x_train[: spec.train_limit], y_train[: spec.train_limit]
+    keras.utils.set_random_seed(spec.train.seed)
+    model = build_model(spec.model)
+    history = fit_classifier(model, x_train, y_train, (to_model_input(data.x_val), data.y_val),
+                             spec.train, callbacks)
+    probabilities = model.predict(to_model_input(data.x_test), batch_size=1024, verbose=0)
+    picked = probabilities[np.arange(len(data.y_test)), data.y_test.astype(int)]
+    return {
+        "model": model,
+        "history": history,
+        "test_accuracy": float((probabilities.argmax(axis=1) == data.y_test).mean()),
+        "test_loss": float(-np.log(np.clip(picked, 1e-7, 1.0)).mean()),
+        "test_probabilities": probabilities,
+        "params": int(model.count_params()),
+        "data_source": data.source,
+        "data_sizes": {**data.sizes, "train": len(y_train)},
+    }
+
+
+def make_mnist_work(spec: MnistJobSpec) -> WorkFn:
+    """The job-runner work function for ``spec``."""
+    spec.validate()
+
+    def work(context: JobContext) -> dict[str, Any]:
+        return train_mnist(spec, callbacks=[context.callback])
+
+    return work
+
+
+def record_job(store: RunStore, job: Job, status: JobStatus) -> None:
+    """File a finished job in the run store (with its model when it has one) and note the run id."""
+    result = job.result
+    config = job.config
+    record = RunRecord(
+        task=job.task, status=status.value, config=config,
+        seed=config.get("train", {}).get("seed"), data_source=result.get("data_source", ""),
+        backend=backend_name(), device=describe_device().label, created_at=job.submitted_at,
+        train_seconds=job.train_seconds or None, total_seconds=job.elapsed_s or None,
+        epochs=job.epoch_metrics, test_accuracy=result.get("test_accuracy"),
+        test_loss=result.get("test_loss"), params=result.get("params"),
+        stop_reason=job.stop_reason, error=job.error)
+    run_id = store.add(record, model=result.get("model"))
+    with job.lock:
+        job.run_id = run_id

@@ -1,0 +1,120 @@
+"""Turn a drawing or a photo into the 28×28 digit a model was trained on.
+
+MNIST digits were made by scaling each handwritten digit to fit a 20×20 box, keeping its aspect
+ratio, and placing it in a 28×28 field so that its centre of mass sits at the centre (LeCun et al.,
+1998). A digit drawn with a mouse or photographed on paper only looks like MNIST to a model after
+the same steps; these functions are pure, so the tests pin their output exactly.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from core.errors import UserError
+
+FIELD = 28  # side of the model's input
+BOX = 20  # side of the box the digit is scaled into
+INK_THRESHOLD = 0.1  # grey level (0..1) above which a pixel counts as ink when finding the digit
+MIN_INK_PIXELS = 4  # fewer inked pixels than this is an empty canvas, not a digit
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_PIXELS = 40_000_000  # refuses decompression bombs long before memory runs short
+
+
+def ink_from_rgba(rgba: np.ndarray) -> np.ndarray:
+    """Ink intensity in [0, 1] of a canvas image (H, W, 4): light strokes, dark or transparent ground."""
+    rgba = np.asarray(rgba, dtype=np.float32)
+    luminance = rgba[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    return luminance * rgba[..., 3] / (255.0 * 255.0)
+
+
+def ink_from_photo(grey: np.ndarray) -> np.ndarray:
+    """Ink intensity in [0, 1] of a grey photo (H, W) of either polarity, its paper tone removed.
+
+    Paper is whatever the border of the picture mostly is; ink is what differs from it, so a dark
+    digit on white paper and a chalk digit on a board both come out as light ink on black.
+    """
+    grey = np.asarray(grey, dtype=np.float32) / 255.0
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    paper = float(np.median(border))
+    ink = np.abs(grey - paper)
+    ink = np.clip(ink - 0.15, 0.0, None)  # shadows and paper texture are not ink
+    peak = float(ink.max())
+    return ink / peak if peak > 0 else ink
+
+
+def center_digit(ink: np.ndarray) -> np.ndarray | None:
+    """MNIST-style normalisation of an ink image: crop, fit into 20×20, centre of mass to the middle.
+
+    Returns a float32 (28, 28) array in [0, 1], or None when the image holds no digit.
+    """
+    ink = np.asarray(ink, dtype=np.float32)
+    rows, cols = np.nonzero(ink > INK_THRESHOLD)
+    if len(rows) < MIN_INK_PIXELS:
+        return None
+    crop = ink[rows.min(): rows.max() + 1, cols.min(): cols.max() + 1]
+    scale = BOX / max(crop.shape)
+    height = max(1, round(crop.shape[0] * scale))
+    width = max(1, round(crop.shape[1] * scale))
+    small = Image.fromarray(crop, mode="F").resize((width, height), Image.Resampling.LANCZOS)
+    digit = np.clip(np.asarray(small, dtype=np.float32), 0.0, 1.0)
+
+    total = float(digit.sum())
+    ys, xs = np.indices(digit.shape)
+    com_row, com_col = float((ys * digit).sum() / total), float((xs * digit).sum() / total)
+    top = min(max(round(FIELD / 2 - 0.5 - com_row), 0), FIELD - height)
+    left = min(max(round(FIELD / 2 - 0.5 - com_col), 0), FIELD - width)
+    field = np.zeros((FIELD, FIELD), dtype=np.float32)
+    field[top: top + height, left: left + width] = digit
+    peak = float(field.max())
+    return field / peak if peak > 0 else field
+
+
+def preprocess_drawing(rgba: np.ndarray | None) -> np.ndarray | None:
+    """The 28×28 model input for a canvas drawing, or None when nothing is drawn."""
+    if rgba is None:
+        return None
+    return center_digit(ink_from_rgba(rgba))
+
+
+def decode_upload(payload: bytes) -> np.ndarray:
+    """Decode an uploaded PNG or JPEG into a grey (H, W) uint8 array.
+
+    Raises ``UserError`` naming the problem: empty file, too large, not an image, or damaged.
+    """
+    if len(payload) == 0:
+        raise UserError("error.upload_empty")
+    if len(payload) > MAX_UPLOAD_BYTES:
+        raise UserError("error.upload_too_large", size_mb=round(len(payload) / 2**20, 1),
+                        max_mb=MAX_UPLOAD_BYTES // 2**20)
+    try:
+        with Image.open(io.BytesIO(payload)) as image:
+            if image.format not in {"PNG", "JPEG"}:
+                raise UserError("error.upload_format", format=image.format or "?")
+            if image.width * image.height > MAX_UPLOAD_PIXELS:
+                raise UserError("error.upload_too_many_pixels", width=image.width, height=image.height)
+            image.load()
+            if image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info:
+                # Transparent pixels are paper: composite on white before dropping the alpha.
+                ground = Image.new("RGBA", image.size, "white")
+                image = Image.alpha_composite(ground, image.convert("RGBA"))
+            return np.asarray(image.convert("L"), dtype=np.uint8)
+    except UserError:
+        raise
+    except UnidentifiedImageError as exc:
+        raise UserError("error.upload_not_image") from exc
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise UserError("error.upload_corrupt") from exc
+
+
+def preprocess_upload(payload: bytes) -> np.ndarray:
+    """The 28×28 model input for an uploaded photo or scan of one digit.
+
+    Raises ``UserError`` when the file cannot be read or shows no digit.
+    """
+    digit = center_digit(ink_from_photo(decode_upload(payload)))
+    if digit is None:
+        raise UserError("error.upload_no_digit")
+    return digit

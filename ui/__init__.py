@@ -1,0 +1,1 @@
+"""Streamlit widgets and plotly charts; the only layer besides the pages that imports Streamlit."""

@@ -1,0 +1,33 @@
+"""Home page pieces: a card per page, and what is bundled for offline use (read without Keras)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.inference import read_model_card
+from ui.state import t
+
+PAGES = (  # (page file, icon, translation stem)
+    ("pages/mnist.py", ":material/draw:", "home.card.mnist"),
+    ("pages/runs.py", ":material/history:", "home.card.runs"),
+)
+
+
+def render_page_cards() -> None:
+    """One bordered card per page, with a short pitch and a link."""
+    columns = st.columns(len(PAGES))
+    for column, (page, icon, stem) in zip(columns, PAGES):
+        with column.container(border=True):
+            st.markdown(f"#### {t(stem + '.title')}")
+            st.markdown(t(stem + ".body"))
+            st.page_link(page, label=t(stem + ".link"), icon=icon)
+
+
+def render_offline_status() -> None:
+    """List the bundled data and shipped models, with the score on each model card."""
+    card = read_model_card("mnist_mlp")
+    rows = [t("home.offline.mnist_data")]
+    if card:
+        rows.append(t("home.offline.mnist_model", accuracy=card["test_accuracy"], date=card["date"]))
+    st.markdown("\n".join(f"- {row}" for row in rows))
+    st.caption(t("home.offline.note"))

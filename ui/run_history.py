@@ -1,0 +1,49 @@
+"""The run history: a table of every finished run, curves of the chosen ones side by side."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from core.runstore import RunRecord
+from ui.charts import plot_run_comparison
+from ui.state import get_store, t
+
+
+def runs_table(runs: list[RunRecord]) -> pd.DataFrame:
+    """One row per run, with translated column names."""
+    rows = [{
+        t("runs.col.id"): r.id,
+        t("runs.col.task"): r.task,
+        t("runs.col.status"): t(f"status.{r.status}"),
+        t("runs.col.accuracy"): r.test_accuracy,
+        t("runs.col.epochs"): r.epochs_done,
+        t("runs.col.seconds"): round(r.train_seconds, 1) if r.train_seconds else None,
+        t("runs.col.data"): t(f"data.source.{r.data_source}") if r.data_source else "",
+        t("runs.col.device"): r.device,
+        t("runs.col.when"): dt.datetime.fromtimestamp(r.created_at).strftime("%Y-%m-%d %H:%M"),
+    } for r in runs]
+    return pd.DataFrame(rows)
+
+
+def render_run_history() -> None:
+    """Table of runs, a comparison chart of the selected ones, and deletion."""
+    store = get_store()
+    runs = store.list()
+    if not runs:
+        st.info(t("runs.empty"), icon=":material/history:")
+        return
+    st.dataframe(runs_table(runs), hide_index=True, width="stretch",
+                 column_config={t("runs.col.accuracy"): st.column_config.NumberColumn(format="percent")})
+    ids = [r.id for r in runs]
+    chosen = st.multiselect(t("runs.compare"), ids, default=ids[:3], format_func=lambda i: f"#{i}")
+    if chosen:
+        records = [store.get(i) for i in chosen]
+        st.plotly_chart(plot_run_comparison(records, "val_accuracy", t("runs.val_accuracy"), t("chart.epoch")))
+    with st.expander(t("runs.delete_title")):
+        doomed = st.selectbox(t("runs.delete_pick"), ids, format_func=lambda i: f"#{i}", key="run_to_delete")
+        if st.button(t("runs.delete"), icon=":material/delete:"):
+            store.delete(doomed)
+            st.rerun()
