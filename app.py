@@ -16,13 +16,13 @@ st.set_page_config(page_title="NeuralStage · 神经网络展台", page_icon=":m
 
 navigation = st.navigation({
     t("nav.overview"): [
-        st.Page("pages/home.py", title=t("nav.home"), icon=":material/home:", url_path="home", default=True),
+        st.Page("app_pages/home.py", title=t("nav.home"), icon=":material/home:", url_path="home", default=True),
     ],
     t("nav.train"): [
-        st.Page("pages/mnist.py", title=t("nav.mnist"), icon=":material/draw:", url_path="mnist"),
+        st.Page("app_pages/mnist.py", title=t("nav.mnist"), icon=":material/draw:", url_path="mnist"),
     ],
     t("nav.lab"): [
-        st.Page("pages/runs.py", title=t("nav.runs"), icon=":material/history:", url_path="runs"),
+        st.Page("app_pages/runs.py", title=t("nav.runs"), icon=":material/history:", url_path="runs"),
     ],
 })
 render_sidebar()

@@ -57,6 +57,7 @@ class Job:
     task: str  # what is trained, e.g. "mnist-mlp"
     config: dict[str, Any]  # plain settings, stored with the run
     epochs: int  # epochs asked for
+    batch_size: int = 0  # examples per step, for the throughput figure; 0 counts steps instead
     owner: str = ""  # the session that submitted it, so a page can show "your" jobs
     status: JobStatus = JobStatus.QUEUED
     stop_reason: str = ""  # "user", "time_cap" or "epoch_cap" when stopped
@@ -145,7 +146,7 @@ def _make_progress_callback(job: Job, max_wall_s: float, max_epochs: int) -> Any
             logs = logs or {}
             with job.lock:
                 job.step += 1
-                job.samples_seen += int(self.params.get("batch_size") or 0) or 1
+                job.samples_seen += job.batch_size or 1
                 job.batch_metrics.append({"step": job.step, **{k: float(v) for k, v in logs.items()}})
             if job.stop_requested.is_set():
                 self._stop("user")
@@ -188,7 +189,8 @@ class JobRunner:
         self._lock = threading.Lock()
         self._threads: dict[int, threading.Thread] = {}
 
-    def submit(self, task: str, config: dict[str, Any], work: WorkFn, epochs: int, owner: str = "") -> Job:
+    def submit(self, task: str, config: dict[str, Any], work: WorkFn, epochs: int, owner: str = "",
+               batch_size: int = 0) -> Job:
         """Queue ``work`` as a new job and start it when a slot is free.
 
         Raises ``UserError`` when ``epochs`` is outside 1..max_epochs: the cap holds for every caller.
@@ -196,7 +198,8 @@ class JobRunner:
         if not 1 <= int(epochs) <= self.max_epochs:
             raise UserError("error.epochs", value=epochs, max=self.max_epochs)
         with self._lock:
-            job = Job(id=next(self._ids), task=task, config=dict(config), epochs=int(epochs), owner=owner)
+            job = Job(id=next(self._ids), task=task, config=dict(config), epochs=int(epochs), owner=owner,
+                      batch_size=int(batch_size))
             self._jobs[job.id] = job
             self._work[job.id] = work
             self._forget_old_jobs()

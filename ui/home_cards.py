@@ -8,8 +8,8 @@ from core.inference import read_model_card
 from ui.state import t
 
 PAGES = (  # (page file, icon, translation stem)
-    ("pages/mnist.py", ":material/draw:", "home.card.mnist"),
-    ("pages/runs.py", ":material/history:", "home.card.runs"),
+    ("app_pages/mnist.py", ":material/draw:", "home.card.mnist"),
+    ("app_pages/runs.py", ":material/history:", "home.card.runs"),
 )
 
 

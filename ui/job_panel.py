@@ -6,13 +6,18 @@ running, without rerunning the rest of the page, and goes quiet once the job has
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from core.jobs import Job, JobStatus
 from ui.charts import plot_training_curves
 from ui.state import get_runner, t
 
-REFRESH_S = 1.0  # often enough to watch a curve grow, rare enough to leave the CPU to training
+# How often the panel redraws while a job runs. Each redraw costs the browser CPU that, on a
+# two-core laptop, training would otherwise use: the default Keras MLP run takes 11 s with no
+# redraws, 18 s at one every 2 s and about 60 s at one a second (docs/BENCHMARKS.md).
+REFRESH_S = float(os.environ.get("NEURALSTAGE_REFRESH_S", "2.0"))
 
 
 def curve_labels() -> dict[str, str]:

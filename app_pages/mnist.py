@@ -31,7 +31,8 @@ with train_tab:
         if start:
             try:
                 job = get_runner().submit(MNIST_TASK, spec.to_dict(), make_mnist_work(spec),
-                                          epochs=spec.train.epochs, owner=session_id())
+                                          epochs=spec.train.epochs, owner=session_id(),
+                                          batch_size=spec.train.batch_size)
                 st.session_state["mnist_job"] = job.id
             except UserError as exc:
                 st.error(t(exc.key, **exc.params))

@@ -1,0 +1,105 @@
+"""The app as a visitor meets it: a real server, a real browser, a mouse that draws.
+
+``NEURALSTAGE_UPDATE_SCREENSHOT=1`` also writes the README's screenshot to docs/screenshot.png;
+otherwise screenshots go to artifacts/ (ignored by git).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "artifacts"
+SEVEN = [(70, 60), (210, 60), (200, 80), (150, 160), (120, 230)]  # canvas coordinates of a "7"
+
+
+def draw(page, strokes) -> None:
+    canvas = page.locator("canvas.upper-canvas").first
+    canvas.wait_for()
+    box = canvas.bounding_box()
+    (x, y), rest = strokes[0], strokes[1:]
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    page.mouse.down()
+    for x, y in rest:
+        page.mouse.move(box["x"] + x, box["y"] + y, steps=12)
+    page.mouse.up()
+
+
+def save_screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))
+    if name == "digits.png" and os.environ.get("NEURALSTAGE_UPDATE_SCREENSHOT") == "1":
+        page.screenshot(path=str(REPO / "docs" / "screenshot.png"))
+
+
+def metric_value(page, label: str) -> str:
+    metric = page.get_by_test_id("stMetric").filter(has_text=label).first
+    return metric.get_by_test_id("stMetricValue").inner_text().strip()
+
+
+def test_language_switch_rewrites_the_page_and_the_url(page, app_url):
+    page.goto(app_url)
+    page.get_by_role("heading", name="NeuralStage").wait_for()
+    page.get_by_role("radio", name="简体中文").click()
+    page.get_by_role("heading", name="神经网络展台").wait_for()
+    assert "lang=zh" in page.url
+    page.get_by_role("link", name="手写数字（MLP）").first.wait_for()
+
+
+def test_drawing_a_seven_gets_read_as_seven(page, app_url):
+    page.goto(f"{app_url}/mnist?lang=en")
+    page.get_by_text("Draw a digit first").wait_for()
+    draw(page, SEVEN)
+    page.get_by_text("The model reads").wait_for()
+    assert metric_value(page, "The model reads") == "7"
+    page.get_by_text("What the model sees").wait_for()
+    time.sleep(1)  # let the probability chart finish drawing before the picture is taken
+    save_screenshot(page, "digits.png")
+
+
+def test_uploading_a_file_that_is_no_image_says_so(page, app_url, tmp_path):
+    page.goto(f"{app_url}/mnist?lang=en")
+    page.get_by_role("tab", name="Upload a photo").click()
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a picture")
+    page.locator("input[type=file]").set_input_files(str(notes))
+    page.get_by_text("This file is not an image").wait_for()
+
+
+def set_epochs_to_minimum(page) -> None:
+    group = page.get_by_role("group", name="Epochs")
+    slider = group.get_by_role("slider")
+    slider.focus()
+    slider.press("Home")
+    group.get_by_test_id("stSliderThumbValue").filter(has_text=re.compile(r"^1$")).wait_for()
+
+
+def test_one_epoch_training_finishes_and_a_long_one_grows_until_stopped(page, app_url):
+    page.goto(f"{app_url}/mnist?lang=en")
+    page.get_by_role("tab", name="Train").click()
+    set_epochs_to_minimum(page)
+    page.get_by_role("button", name="Start training").click()
+    page.get_by_text(re.compile(r"Finished: .* on the test digits")).wait_for(timeout=120_000)
+    page.get_by_test_id("stPlotlyChart").first.wait_for()
+
+    page.goto(f"{app_url}/mnist?lang=en")
+    page.get_by_role("tab", name="Train").click()
+    page.get_by_role("button", name="Start training").click()
+    page.get_by_text(re.compile(r"Training: epoch \d+ of 20")).wait_for()
+    first = int(metric_value(page, "Epoch").split("/")[0])
+    deadline = time.time() + 60
+    while int(metric_value(page, "Epoch").split("/")[0]) <= first:
+        assert time.time() < deadline, "the epoch counter did not move"
+        time.sleep(0.5)
+    save_screenshot(page, "training.png")
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_text("you pressed Stop").wait_for()
+    stopped_at = int(metric_value(page, "Epoch").split("/")[0])
+    assert first < stopped_at < 20

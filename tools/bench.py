@@ -1,0 +1,172 @@
+"""Benchmarks measured on the current device; each prints one JSON line with ``--json``.
+
+    python -m tools.bench mnist-mlp --json   # train the Keras MLP preset: time, accuracy, runner overhead
+    python -m tools.bench latency --json     # p50 / p95 of one prediction for each shipped model
+
+Timings belong here, not in unit tests. docs/BENCHMARKS.md records the figures with date, device
+and command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import Any
+
+import numpy as np
+
+from core.devices import backend_name, describe_device, load_keras
+from core.metrics import percentile_ms
+
+TARGET_ACCURACY = 0.97  # the issue's bar for the Keras MLP preset on the bundled test split
+LATENCY_WARMUP = 20
+LATENCY_CALLS = 300
+
+
+def _mnist_spec():
+    from core.tasks import MnistJobSpec
+    from models.mnist_mlp import PRESETS
+
+    preset = PRESETS["keras_mlp"]
+    return MnistJobSpec(model=preset.model, train=preset.train, data_source="bundled")
+
+
+def _plain_fit_seconds(spec, callbacks=()) -> tuple[float, Any, dict]:
+    """Seed, build and ``model.fit`` directly, as a script would: the baseline for the overhead."""
+    from core.training import fit_classifier
+    from data.mnist import load_mnist, to_model_input
+    from models.mnist_mlp import build_model
+
+    data = load_mnist(spec.data_source)
+    x_train, x_val = to_model_input(data.x_train), to_model_input(data.x_val)
+    started = time.perf_counter()
+    load_keras().utils.set_random_seed(spec.train.seed)
+    model = build_model(spec.model)
+    history = fit_classifier(model, x_train, data.y_train, (x_val, data.y_val), spec.train, callbacks)
+    return time.perf_counter() - started, model, history
+
+
+def _runner_fit_seconds(spec) -> float:
+    """The same training as a background job through ``JobRunner``, start of job to end of fit."""
+    from core.jobs import JobRunner
+    from core.tasks import make_mnist_work
+
+    runner = JobRunner()
+    job = runner.submit("mnist-mlp", spec.to_dict(), make_mnist_work(spec), epochs=spec.train.epochs,
+                        batch_size=spec.train.batch_size)
+    runner.wait(job.id)
+    if job.error:
+        raise RuntimeError(job.error)
+    return job.result["fit_finished_at"] - job.started_at
+
+
+def _time_to_target(spec, target: float) -> float | None:
+    """Training seconds until the test accuracy first reaches ``target`` at an epoch end.
+
+    The test split is scored after every epoch; the scoring time is taken off the clock.
+    """
+    from data.mnist import load_mnist, to_model_input
+
+    keras = load_keras()
+    data = load_mnist(spec.data_source)
+    x_test = to_model_input(data.x_test)
+
+    class TargetWatch(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.started, self.paused, self.reached = 0.0, 0.0, None
+
+        def on_train_begin(self, logs=None):
+            self.started = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            pause = time.perf_counter()
+            accuracy = float((self.model.predict(x_test, batch_size=1024, verbose=0).argmax(1) == data.y_test).mean())
+            if self.reached is None and accuracy >= target:
+                self.reached = pause - self.started - self.paused
+            self.paused += time.perf_counter() - pause
+
+    watch = TargetWatch()
+    _plain_fit_seconds(spec, callbacks=[watch])
+    return watch.reached
+
+
+def bench_mnist_mlp(repeats: int = 3) -> dict[str, Any]:
+    """Train the Keras MLP preset from scratch: seconds, accuracy, time to 97 %, runner overhead.
+
+    Plain and runner trainings alternate ``repeats`` times. This machine's timings wander by about
+    ten per cent from run to run, so the overhead compares the fastest of each: the noise only ever
+    adds time, and the minimum is the closest to each path's own cost.
+    """
+    from data.mnist import load_mnist, to_model_input
+
+    spec = _mnist_spec()
+    data = load_mnist(spec.data_source)
+    warmup = spec.__class__(model=spec.model, train=spec.train.__class__(epochs=1), train_limit=512)
+    _plain_fit_seconds(warmup)  # first-use costs of the backend stay out of both measurements
+
+    plain, runner = [], []
+    for _ in range(repeats):
+        seconds, model, history = _plain_fit_seconds(spec)
+        plain.append(seconds)
+        runner.append(_runner_fit_seconds(spec))
+    predicted = model.predict(to_model_input(data.x_test), batch_size=1024, verbose=0).argmax(axis=1)
+    epochs = len(history["loss"])
+    train_s = float(np.median(plain))
+    return {
+        "task": "mnist-mlp", "backend": backend_name(), "device": describe_device().label,
+        "epochs": epochs, "train_seconds": round(train_s, 2),
+        "test_accuracy": round(float((predicted == data.y_test).mean()), 4),
+        "target_accuracy": TARGET_ACCURACY,
+        "time_to_target_s": _round(_time_to_target(spec, TARGET_ACCURACY)),
+        "params": int(model.count_params()),
+        "samples_per_s": round(epochs * len(data.y_train) / train_s, 1),
+        "plain_seconds": [round(s, 2) for s in plain],
+        "runner_seconds": [round(s, 2) for s in runner],
+        "overhead_ratio": round(min(runner) / min(plain), 3),
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def bench_latency() -> dict[str, Any]:
+    """p50 / p95 milliseconds of one single-digit prediction through ``LoadedModel.predict_one``."""
+    from core.inference import PRETRAINED_DIR, load_pretrained
+    from data.mnist import load_bundled_mnist, to_model_input
+
+    digits = to_model_input(load_bundled_mnist().x_test[:LATENCY_CALLS])
+    results = {}
+    for path in sorted(PRETRAINED_DIR.glob("*.keras")):
+        model = load_pretrained(path.stem)
+        for x in digits[:LATENCY_WARMUP]:
+            model.predict_one(x)
+        seconds = []
+        for x in digits:
+            started = time.perf_counter()
+            model.predict_one(x)
+            seconds.append(time.perf_counter() - started)
+        results[path.stem] = {"p50_ms": round(percentile_ms(seconds, 50), 3),
+                              "p95_ms": round(percentile_ms(seconds, 95), 3), "calls": len(seconds)}
+    return {"task": "latency", "backend": backend_name(), "device": describe_device().label,
+            "models": results}
+
+
+BENCHES = {"mnist-mlp": bench_mnist_mlp, "latency": bench_latency}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the named benchmark and print its result."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("bench", choices=sorted(BENCHES))
+    parser.add_argument("--json", action="store_true", help="print one JSON line")
+    parser.add_argument("--repeats", type=int, default=3, help="training repeats (mnist-mlp)")
+    args = parser.parse_args(argv)
+    result = bench_mnist_mlp(args.repeats) if args.bench == "mnist-mlp" else BENCHES[args.bench]()
+    print(json.dumps(result) if args.json else json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Evaluate a shipped model on labelled data from outside the app.
+
+    python -m tools.evaluate mnist-mlp --data DIR --json
+
+DIR holds MNIST-format IDX files, ``t10k-images-idx3-ubyte`` and ``t10k-labels-idx1-ubyte``
+(optionally ``.gz``), such as the official MNIST test set. Prints the number of digits, accuracy,
+per-class accuracy and the confusion matrix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from core.errors import UserError
+from core.i18n import translate
+
+MODELS = {"mnist-mlp": "mnist_mlp"}
+
+
+def evaluate_digits(model_name: str, folder: Path) -> dict:
+    """Score the shipped digit model on the IDX test files in ``folder``."""
+    from core.inference import load_pretrained
+    from core.metrics import report_classifier
+    from data.idx import find_idx, read_idx
+    from data.mnist import to_model_input
+
+    images = read_idx(find_idx(folder, "t10k-images-idx3-ubyte"))
+    labels = read_idx(find_idx(folder, "t10k-labels-idx1-ubyte"))
+    if images.ndim != 3 or images.shape[1:] != (28, 28) or len(images) != len(labels):
+        raise UserError("error.idx_shape", images=str(images.shape), labels=str(labels.shape))
+    model = load_pretrained(MODELS[model_name])
+    probabilities = model.predict_batch(to_model_input(images))
+    report = report_classifier(labels, probabilities)
+    return {"model": model_name, "n": int(len(labels)), "accuracy": round(report.accuracy, 4),
+            "per_class_accuracy": [round(float(a), 4) for a in report.per_class_accuracy],
+            "confusion_matrix": report.confusion.tolist()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line, evaluate, print; exit status 2 with a message on bad input."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", choices=sorted(MODELS))
+    parser.add_argument("--data", type=Path, required=True, help="folder with the IDX test files")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    try:
+        result = evaluate_digits(args.model, args.data)
+    except UserError as exc:
+        print(translate("en", exc.key, **exc.params), file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"{result['model']}: {result['accuracy']:.2%} of {result['n']} digits")
+        for digit, accuracy in enumerate(result["per_class_accuracy"]):
+            print(f"  {digit}: {accuracy:.2%}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
