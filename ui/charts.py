@@ -99,14 +99,16 @@ def plot_weight_images(kernel: np.ndarray, units: Sequence[int], title_format: s
     """First-layer weights of chosen units as 28×28 images: red pulls towards a unit, blue away."""
     images = np.stack([kernel[:, u].reshape(28, 28) for u in units])
     limit = float(np.abs(images).max()) or 1.0
+    rows = int(np.ceil(len(units) / columns))
     fig = px.imshow(images, facet_col=0, facet_col_wrap=columns, color_continuous_scale="RdBu_r",
-                    zmin=-limit, zmax=limit, facet_col_spacing=0.01, facet_row_spacing=0.04)
-    for annotation, unit in zip(fig.layout.annotations, units):
-        annotation.text = title_format.format(unit=unit + 1)
+                    zmin=-limit, zmax=limit, facet_col_spacing=0.01, facet_row_spacing=0.25 / rows)
+    for annotation in fig.layout.annotations:
+        # plotly names each panel "facet_col=i"; i indexes ``units`` whatever the panel's position.
+        index = int(annotation.text.split("=")[-1])
+        annotation.text = title_format.format(unit=units[index] + 1)
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=False)
-    rows = int(np.ceil(len(units) / columns))
-    return style_figure(fig, 150 * rows + 60)
+    return style_figure(fig, 170 * rows + 60)
 
 
 def upscale_digit(image: np.ndarray, scale: int = 8) -> np.ndarray:

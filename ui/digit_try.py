@@ -43,7 +43,7 @@ def _render_prediction(digit: np.ndarray, model: LoadedModel) -> None:
     left, right = st.columns([1, 2])
     with left:
         st.metric(t("try.prediction"), DIGITS[winner], t("try.confidence", p=float(probabilities[winner])),
-                  delta_color="off")
+                  delta_color="off", delta_arrow="off")
         st.image(upscale_digit(digit, 5), caption=t("try.model_sees"), clamp=True)
     right.plotly_chart(plot_probabilities(probabilities, DIGITS, t("try.probabilities")),
                        key="mnist_probabilities")

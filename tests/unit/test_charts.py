@@ -1,0 +1,47 @@
+"""Chart builders: each panel and bar carries the right label, and long series are thinned."""
+
+import numpy as np
+
+from ui.charts import (OKABE_ITO, plot_per_class_accuracy, plot_probabilities, plot_training_curves,
+                       plot_weight_images)
+
+
+def test_weight_panels_are_labelled_with_the_unit_they_show():
+    kernel = np.zeros((784, 20), np.float32)
+    for unit in range(20):
+        kernel[unit, unit] = 1.0  # unit u lights pixel u only, so each panel is identifiable
+    units = list(range(4, 20))
+    fig = plot_weight_images(kernel, units, "unit {unit}", columns=8)
+    by_panel = {}
+    for annotation in fig.layout.annotations:
+        by_panel[annotation.text] = (annotation.x, annotation.y)
+    assert set(by_panel) == {f"unit {u + 1}" for u in units}
+    for trace in fig.data:
+        lit = int(np.argmax(np.asarray(trace.z).ravel()))
+        axis = trace.xaxis.replace("x", "xaxis") if trace.xaxis != "x" else "xaxis"
+        domain = fig.layout[axis].domain
+        label = f"unit {lit + 1}"
+        assert domain[0] <= by_panel[label][0] <= domain[1]
+    first_row_y = by_panel["unit 5"][1]
+    assert first_row_y > by_panel["unit 13"][1]  # units read left to right, top row first
+
+
+def test_probabilities_highlight_the_winner():
+    fig = plot_probabilities(np.array([0.1, 0.7, 0.2]), ["a", "b", "c"], "title")
+    assert list(fig.data[0].marker.color) == [OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["blue"]]
+
+
+def test_per_class_accuracy_marks_the_weakest_class():
+    fig = plot_per_class_accuracy(np.array([0.9, 0.5, 0.99]), ["0", "1", "2"], "t")
+    assert fig.data[0].marker.color[1] == OKABE_ITO["vermillion"]
+
+
+def test_long_batch_series_are_thinned_but_epochs_are_kept():
+    batches = [{"step": i + 1, "loss": 1.0 / (i + 1), "accuracy": 0.5} for i in range(5000)]
+    epochs = [{"epoch": e, "loss": 0.5, "accuracy": 0.9, "val_loss": 0.6, "val_accuracy": 0.88}
+              for e in range(1, 51)]
+    labels = {k: k for k in ("loss", "accuracy", "epoch", "batch", "train", "validation")}
+    fig = plot_training_curves(batches, epochs, 100, labels)
+    batch_trace = next(t for t in fig.data if t.name == "batch")
+    assert len(batch_trace.x) <= 600 and batch_trace.x[-1] <= 50
+    assert len(next(t for t in fig.data if t.name == "validation").x) == 50

@@ -1,0 +1,95 @@
+"""Cold start and memory of the real app, seen from Chromium.
+
+    python -m tools.bench_browser --json
+
+Starts ``streamlit run app.py`` on a free port with an empty run history, waits for
+``/_stcore/health``, then measures in Debian's Chromium (through Playwright, a dev dependency):
+seconds from healthy to the home page's title on screen, the server's resident memory then, and
+its resident memory once the MNIST page has loaded the shipped model and drawn its first answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("NEURALSTAGE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def _rss_mb(pid: int) -> float:
+    import psutil
+
+    process = psutil.Process(pid)
+    total = process.memory_info().rss + sum(c.memory_info().rss for c in process.children(recursive=True))
+    return round(total / 2**20, 1)
+
+
+def _wait_healthy(url: str, timeout: float = 120) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.read().strip() == b"ok":
+                    return time.perf_counter() - started
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError("the server did not become healthy")
+
+
+def bench_browser(port: int = 8765) -> dict:
+    """Start the app, open it in Chromium, and return the timings and memory figures."""
+    from playwright.sync_api import sync_playwright
+
+    env = {**os.environ, "NEURALSTAGE_HOME": tempfile.mkdtemp(prefix="neuralstage-bench-"),
+           "NEURALSTAGE_OFFLINE": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                               "--server.address", "127.0.0.1", "--server.headless", "true"],
+                              cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        health_s = _wait_healthy(url)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            healthy_at = time.perf_counter()
+            page.goto(url)
+            page.get_by_role("heading", name="NeuralStage").wait_for(timeout=60_000)
+            first_paint_s = time.perf_counter() - healthy_at
+            rss_home = _rss_mb(server.pid)
+            started = time.perf_counter()
+            page.goto(f"{url}/mnist")
+            page.get_by_text("Draw a digit first").wait_for(timeout=120_000)
+            mnist_s = time.perf_counter() - started
+            time.sleep(2)
+            rss_mnist = _rss_mb(server.pid)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {"task": "browser", "server_healthy_s": round(health_s, 2),
+            "home_first_paint_s": round(first_paint_s, 2), "rss_after_home_mb": rss_home,
+            "mnist_page_ready_s": round(mnist_s, 2), "rss_after_mnist_mb": rss_mnist}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the browser benchmark and print its result."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON line")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args(argv)
+    result = bench_browser(args.port)
+    print(json.dumps(result) if args.json else json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
