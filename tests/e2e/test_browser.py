@@ -93,13 +93,30 @@ def test_one_epoch_training_finishes_and_a_long_one_grows_until_stopped(page, ap
     page.get_by_role("tab", name="Train").click()
     page.get_by_role("button", name="Start training").click()
     page.get_by_text(re.compile(r"Training: epoch \d+ of 20")).wait_for()
-    first = int(metric_value(page, "Epoch").split("/")[0])
-    deadline = time.time() + 60
-    while int(metric_value(page, "Epoch").split("/")[0]) <= first:
-        assert time.time() < deadline, "the epoch counter did not move"
-        time.sleep(0.5)
+    first_epoch, first_points = wait_for_growth(page, since=(-1, -1))
+
+    # Leaving the page and coming back finds the same job still training, not a restarted one.
+    page.get_by_role("link", name="Home").first.click()
+    page.get_by_role("heading", name="NeuralStage").wait_for()
+    page.get_by_role("link", name="Handwritten digits (MLP)").first.click()
+    page.get_by_role("tab", name="Train").click()
+    later_epoch, later_points = wait_for_growth(page, since=(first_epoch, first_points))
+    assert later_epoch > first_epoch and later_points > first_points
     save_screenshot(page, "training.png")
+
     page.get_by_role("button", name="Stop").click()
     page.get_by_text("you pressed Stop").wait_for()
     stopped_at = int(metric_value(page, "Epoch").split("/")[0])
-    assert first < stopped_at < 20
+    assert later_epoch <= stopped_at < 20
+
+
+def wait_for_growth(page, since: tuple[int, int], timeout: float = 60) -> tuple[int, int]:
+    """Wait until both the epoch counter and the number of plotted epoch markers exceed ``since``."""
+    deadline = time.time() + timeout
+    while True:
+        epoch = int(metric_value(page, "Epoch").split("/")[0])
+        points = page.get_by_test_id("stPlotlyChart").first.locator(".scatterlayer .point").count()
+        if epoch > since[0] and points > since[1] and epoch >= 1:
+            return epoch, points
+        assert time.time() < deadline, "the curves did not grow"
+        time.sleep(0.5)

@@ -39,3 +39,13 @@ def test_label_smoothing_path_reports_accuracy():
     result = train_mnist(spec)
     assert 0.0 <= result["history"]["val_accuracy"][0] <= 1.0
     assert result["test_probabilities"].shape == (2000, 10)
+
+
+def test_job_spec_is_checked_before_anything_is_queued():
+    from core.tasks import make_mnist_work
+
+    with pytest.raises(UserError) as caught:
+        make_mnist_work(MnistJobSpec(model=MLPConfig(hidden_units=(5000,)), train=TrainConfig()))
+    assert caught.value.key == "error.units"
+    with pytest.raises(UserError):
+        make_mnist_work(MnistJobSpec(model=MLPConfig(), train=TrainConfig(), data_source="imagenet"))
