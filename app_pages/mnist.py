@@ -43,8 +43,4 @@ with train_tab:
 
 with inspect_tab:
     if picked is not None:
-        from data.mnist import load_mnist
-
-        model, report, source = picked
-        test = load_mnist(source)
-        render_digit_inspect(model, report, test.x_test, test.y_test)
+        render_digit_inspect(*picked)

@@ -52,9 +52,12 @@ def _render_weights(model: LoadedModel) -> None:
     st.caption(t("inspect.weights_caption", units=total))
 
 
-def render_digit_inspect(model: LoadedModel, report: ClassifierReport, images: np.ndarray,
-                         labels: np.ndarray) -> None:
-    """Draw the look-inside views for ``model`` scored on the test ``images`` and ``labels``."""
+def render_digit_inspect(model: LoadedModel, report: ClassifierReport, source: str) -> None:
+    """Draw the look-inside views for ``model`` and its ``report`` on the test split of ``source``."""
+    from data.mnist import load_mnist
+
+    test = load_mnist(source)
+    images, labels = test.x_test, test.y_test
     st.caption(t("inspect.scored_on", n=len(labels), accuracy=report.accuracy))
     _render_errors(report)
     _render_gallery(report, images, labels)

@@ -12,11 +12,21 @@ from ui.charts import plot_run_comparison
 from ui.state import get_store, t
 
 
+def describe_config(config: dict) -> str:
+    """A short architecture and optimiser summary such as ``256-128 · adam 0.004 · 20 ep``."""
+    model, train = config.get("model", {}), config.get("train", {})
+    if not model or not train:
+        return ""
+    layers = "-".join(str(u) for u in model.get("hidden_units", []))
+    return f"{layers} · {train.get('optimizer')} {train.get('learning_rate')} · {train.get('epochs')} ep"
+
+
 def runs_table(runs: list[RunRecord]) -> pd.DataFrame:
     """One row per run, with translated column names."""
     rows = [{
         t("runs.col.id"): r.id,
         t("runs.col.task"): r.task,
+        t("runs.col.model"): describe_config(r.config),
         t("runs.col.status"): t(f"status.{r.status}"),
         t("runs.col.accuracy"): r.test_accuracy,
         t("runs.col.epochs"): r.epochs_done,
