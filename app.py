@@ -21,6 +21,9 @@ navigation = st.navigation({
     t("nav.train"): [
         st.Page("app_pages/mnist.py", title=t("nav.mnist"), icon=":material/draw:", url_path="mnist"),
     ],
+    t("nav.stories"): [
+        st.Page("app_pages/scale.py", title=t("nav.scale"), icon=":material/stacked_bar_chart:", url_path="scale"),
+    ],
     t("nav.lab"): [
         st.Page("app_pages/runs.py", title=t("nav.runs"), icon=":material/history:", url_path="runs"),
     ],

@@ -9,6 +9,7 @@ from ui.state import t
 
 PAGES = (  # (page file, icon, translation stem)
     ("app_pages/mnist.py", ":material/draw:", "home.card.mnist"),
+    ("app_pages/scale.py", ":material/stacked_bar_chart:", "home.card.scale"),
     ("app_pages/runs.py", ":material/history:", "home.card.runs"),
 )
 

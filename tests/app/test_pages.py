@@ -14,7 +14,7 @@ from ui.state import get_runner
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
-PAGES = ["app_pages/home.py", "app_pages/mnist.py", "app_pages/runs.py"]
+PAGES = ["app_pages/home.py", "app_pages/mnist.py", "app_pages/scale.py", "app_pages/runs.py"]
 
 
 def open_app(lang: str = "en", page: str | None = None) -> AppTest:

@@ -45,3 +45,18 @@ def test_long_batch_series_are_thinned_but_epochs_are_kept():
     batch_trace = next(t for t in fig.data if t.name == "batch")
     assert len(batch_trace.x) <= 600 and batch_trace.x[-1] <= 50
     assert len(next(t for t in fig.data if t.name == "validation").x) == 50
+
+
+def test_model_scale_marks_this_apps_models_on_a_log_axis():
+    from ui.model_scale import plot_model_scale
+
+    fig = plot_model_scale(["ours", "GPT-3"], [235_146, 175e9], [True, False], "params")
+    assert fig.layout.xaxis.type == "log"
+    assert list(fig.data[0].marker.color) == [OKABE_ITO["vermillion"], OKABE_ITO["blue"]]
+
+
+def test_parameter_counts_are_written_short():
+    from ui.model_scale import format_count
+
+    assert [format_count(n) for n in (60e3, 235_146, 25.6e6, 1.5e9, 175e9, 512)] == \
+        ["60k", "235k", "25.6M", "1.5B", "175B", "512"]
