@@ -37,6 +37,13 @@ def _render_canvas() -> None:
         st.rerun(scope="fragment")
 
 
+def forget_drawing() -> None:
+    """Drop the stored drawing when the canvas is not on screen: it comes back blank."""
+    if st.session_state.get(DRAWING_KEY) is not None:
+        st.session_state[DRAWING_KEY] = None
+        st.session_state["canvas_generation"] = st.session_state.get("canvas_generation", 0) + 1
+
+
 def _render_prediction(digit: np.ndarray, model: LoadedModel) -> None:
     probabilities = model.predict_one(digit)
     winner = int(probabilities.argmax())

@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.tasks import MnistJobSpec
 from core.training import MAX_EPOCHS, OPTIMIZERS, TrainConfig
-from ui.state import t
+from ui.state import bound_translator, t
 
 UNIT_CHOICES = (16, 32, 64, 128, 256, 512, 1024)
 LEARNING_RATES = (0.0003, 0.001, 0.002, 0.004, 0.01, 0.03, 0.1)
@@ -62,11 +62,12 @@ def render_mnist_form() -> tuple[MnistJobSpec, bool]:
     from models.mnist_mlp import PRESETS
 
     names = [*PRESETS, "custom"]
-    preset_name = st.selectbox(t("train.preset"), names, format_func=lambda k: t(f"preset.{k}"),
+    tr = bound_translator()
+    preset_name = st.selectbox(t("train.preset"), names, format_func=lambda k: tr(f"preset.{k}"),
                                key="mnist_preset")
     base = PRESETS.get(preset_name, PRESETS["keras_mlp"])
     source = st.radio(t("train.data"), ("bundled", "full"), horizontal=True, key="mnist_data_source",
-                      format_func=lambda s: t(f"data.source.{s}"))
+                      format_func=lambda s: tr(f"data.source.{s}"))
     if source == "full" and not check_full_mnist():
         st.warning(t("data.full_unavailable"), icon=":material/cloud_off:")
         source = "bundled"

@@ -47,6 +47,13 @@ def t(key: str, **params: object) -> str:
     return translate(current_language(), key, **params)
 
 
+def bound_translator():
+    """``t`` fixed to the current language, for ``format_func`` callbacks that Streamlit (or its
+    test harness) may call outside the script run, where Session State is not at hand."""
+    lang = current_language()
+    return lambda key, **params: translate(lang, key, **params)
+
+
 def session_id() -> str:
     """A stable id for this browser session, to tell the visitor's own jobs from others'."""
     if "session_id" not in st.session_state:

@@ -130,3 +130,15 @@ def test_full_mnist_offline_is_explained_and_training_falls_back_to_bundled():
     at.radio(key="mnist_data_source").set_value("full").run()
     assert any("cannot be downloaded now" in w.value for w in at.warning)
     assert any("bundled MNIST, 7,200 training" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("lang, tab, heading", [("en", "Look inside", "Its most confident mistakes"),
+                                                ("zh", "看内部", "它最有把握却认错的例子")])
+def test_look_inside_shows_errors_gallery_and_weights(lang, tab, heading):
+    at = open_app(lang, "app_pages/mnist.py")
+    at.session_state["mnist_tab"] = tab
+    at.run()
+    assert not at.exception, at.exception
+    assert heading in [s.value for s in at.subheader]
+    assert len(at.get("plotly_chart")) >= 3  # confusion matrix, per-class accuracy, first-layer weights
+    assert any("97" in c.value for c in at.caption)  # scored on the test split: the card's 97.55 %
