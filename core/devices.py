@@ -22,6 +22,7 @@ import numpy as np
 
 DEFAULT_BACKEND = "tensorflow"
 _load_lock = threading.Lock()
+_backend_ready = False  # set once the backend's GPU settings have been applied in this process
 
 
 @dataclass(frozen=True)
@@ -54,16 +55,19 @@ def prepare_environment() -> None:
 
 def load_keras() -> Any:
     """Import Keras on the configured backend, enabling GPU memory growth first under TensorFlow."""
+    global _backend_ready
     with _load_lock:
-        prepare_environment()
-        if backend_name() == "tensorflow" and "keras" not in sys.modules:
-            import tensorflow as tf
+        if not _backend_ready:
+            prepare_environment()
+            if backend_name() == "tensorflow":
+                import tensorflow as tf
 
-            for gpu in tf.config.list_physical_devices("GPU"):
-                try:
-                    tf.config.experimental.set_memory_growth(gpu, True)
-                except RuntimeError:  # the GPU was initialised already; growth can no longer change
-                    pass
+                for gpu in tf.config.list_physical_devices("GPU"):
+                    try:
+                        tf.config.experimental.set_memory_growth(gpu, True)
+                    except RuntimeError:  # the GPU was initialised already; growth can no longer change
+                        pass
+            _backend_ready = True
         import keras
 
         return keras
