@@ -9,7 +9,7 @@ from core.devices import prepare_environment
 
 prepare_environment()  # before any page imports Keras: backend choice and GPU memory settings
 
-from ui.sidebar import render_sidebar  # noqa: E402  (needs the environment above)
+from ui.sidebar import render_queue_status, render_sidebar  # noqa: E402  (needs the environment above)
 from ui.state import t  # noqa: E402
 
 st.set_page_config(page_title="NeuralStage · 神经网络展台", page_icon=":material/neurology:", layout="wide")
@@ -30,3 +30,4 @@ navigation = st.navigation({
 })
 render_sidebar()
 navigation.run()
+render_queue_status()

@@ -30,13 +30,15 @@ def render_device_badge() -> None:
 
 
 def render_queue_status() -> None:
-    """How many training jobs are running and waiting in this app, for everyone using it."""
+    """How many training jobs are running and waiting in this app, for everyone using it.
+
+    Drawn after the page, so a job the page has just queued is already counted.
+    """
     counts = get_runner().counts()
     st.sidebar.caption(t("sidebar.queue", running=counts["running"], queued=counts["queued"]))
 
 
 def render_sidebar() -> None:
-    """Draw the whole shared sidebar."""
+    """Draw the shared sidebar above the page: language switch and device badge."""
     render_language_switch()
     render_device_badge()
-    render_queue_status()

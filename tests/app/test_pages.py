@@ -142,3 +142,15 @@ def test_look_inside_shows_errors_gallery_and_weights(lang, tab, heading):
     assert heading in [s.value for s in at.subheader]
     assert len(at.get("plotly_chart")) >= 3  # confusion matrix, per-class accuracy, first-layer weights
     assert any("97" in c.value for c in at.caption)  # scored on the test split: the card's 97.55 %
+
+
+def test_sidebar_counts_the_job_just_started():
+    at = open_app("en", "app_pages/mnist.py")
+    at.selectbox(key="mnist_preset").select("compact_mlp").run()
+    at.slider(key="epochs_compact_mlp").set_value(30).run()
+    at.button(key="mnist_start").click().run()
+    job_id = at.session_state["mnist_job"]
+    assert any("1 running" in c.value for c in at.sidebar.caption)
+    get_runner().stop(job_id)
+    finish(at, job_id)
+    assert any("0 running, 0 waiting" in c.value for c in at.sidebar.caption)
