@@ -1,12 +1,16 @@
-"""The MNIST training task: what a job does from settings to a scored model, and how it is recorded.
+"""Image training tasks: what a job does from settings to a scored model, and how it is recorded.
 
+A task is a model family trained on a 28×28 image data set ("mnist-mlp", "fashion-cnn", ...).
 ``train_mnist`` is the whole workflow (data, seed, model, fit, test score) as one plain function;
 ``make_mnist_work`` wraps it for the job runner, and ``record_job`` files a finished job in the run
-store. ``tools.bench`` calls ``train_mnist`` both ways to measure what the runner costs.
+store. ``tools.bench`` calls ``train_mnist`` both ways to measure what the runner costs. The model
+is built by the ``build_model`` of the module that defines its config class, so a new family only
+needs its own model file.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -19,16 +23,24 @@ from core.runstore import RunRecord, RunStore
 from core.training import TrainConfig, fit_classifier
 
 MNIST_TASK = "mnist-mlp"
+DATASETS = ("mnist", "fashion")
 
 
 @dataclass(frozen=True)
-class MnistJobSpec:
-    """Everything that decides the outcome of one MNIST training run."""
+class ImageJobSpec:
+    """Everything that decides the outcome of one image training run."""
 
-    model: Any  # models.mnist_mlp.MLPConfig
+    model: Any  # a model config: models.mnist_mlp.MLPConfig or models.image_cnn.CNNConfig
     train: TrainConfig = field(default_factory=TrainConfig)
     data_source: str = "bundled"  # "bundled" or "full"
-    train_limit: int | None = None  # train on only the first N digits (smoke tests, quick demos)
+    train_limit: int | None = None  # train on only the first N images (smoke tests, quick demos)
+    dataset: str = "mnist"  # "mnist" (digits) or "fashion" (clothes)
+
+    @property
+    def task(self) -> str:
+        """Run-store task name: data set and model family, e.g. "mnist-mlp" or "fashion-cnn"."""
+        family = {"mnist_mlp": "mlp", "image_cnn": "cnn"}[type(self.model).__module__.rsplit(".", 1)[-1]]
+        return f"{self.dataset}-{family}"
 
     def validate(self) -> None:
         """Raise ``UserError`` for any setting out of range, before a job is queued."""
@@ -36,32 +48,41 @@ class MnistJobSpec:
         self.train.validate()
         if self.data_source not in ("bundled", "full"):
             raise UserError("error.data_source", value=self.data_source)
+        if self.dataset not in DATASETS:
+            raise UserError("error.data_source", value=self.dataset)
         if self.train_limit is not None and self.train_limit < 1:
             raise UserError("error.train_limit", value=self.train_limit)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values for the run store."""
-        return {"model": self.model.to_dict(), "train": self.train.to_dict(),
+        return {"model": self.model.to_dict(), "train": self.train.to_dict(), "dataset": self.dataset,
                 "data_source": self.data_source, "train_limit": self.train_limit}
 
 
-def train_mnist(spec: MnistJobSpec, callbacks: Sequence[Any] = ()) -> dict[str, Any]:
-    """Train an MLP on MNIST as ``spec`` says and score it on the test split.
+MnistJobSpec = ImageJobSpec  # the digits page's name for it
+
+
+def build_from_config(config: Any) -> Any:
+    """Build the Keras model a config describes, with its own model file's ``build_model``."""
+    return importlib.import_module(type(config).__module__).build_model(config)
+
+
+def train_mnist(spec: ImageJobSpec, callbacks: Sequence[Any] = ()) -> dict[str, Any]:
+    """Train the model ``spec`` describes on its data set and score it on the test split.
 
     Returns the model, its per-epoch history, test accuracy and loss, test-set probabilities,
     parameter count and the data sizes.
     """
-    from data.mnist import load_mnist, to_model_input
-    from models.mnist_mlp import build_model
+    from data.images import load_images, to_model_input
 
     spec.validate()
     keras = load_keras()
-    data = load_mnist(spec.data_source)
+    data = load_images(spec.dataset, spec.data_source)
     x_train, y_train = to_model_input(data.x_train), data.y_train
     if spec.train_limit:
         x_train, y_train = x_train[: spec.train_limit], y_train[: spec.train_limit]
     keras.utils.set_random_seed(spec.train.seed)
-    model = build_model(spec.model)
+    model = build_from_config(spec.model)
     history = fit_classifier(model, x_train, y_train, (to_model_input(data.x_val), data.y_val),
                              spec.train, callbacks)
     probabilities = model.predict(to_model_input(data.x_test), batch_size=1024, verbose=0)
