@@ -10,7 +10,7 @@ shifts, small rotations) is active only while training.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import keras
@@ -81,12 +81,29 @@ class Preset:
     source: str  # where the architecture comes from
 
 
+# Training settings measured on two CPU cores (docs/BENCHMARKS.md): 12 epochs of Adam at 0.003 with
+# cosine decay and label smoothing reach 98.5 % on the bundled digits in about 50 s and 89.5 % on the
+# bundled clothes in about 110 s.
+TRAIN = TrainConfig(optimizer="adam", learning_rate=3e-3, batch_size=128, epochs=12, cosine_decay=True,
+                    label_smoothing=0.1)
+
 PRESETS: dict[str, Preset] = {
     "cnn3": Preset(CNNConfig(filters=(32, 64, 64), pool_after=(True, True, False), dense_units=64),
-                   TrainConfig(optimizer="adam", learning_rate=1e-3, batch_size=128, epochs=8), "article 002"),
+                   TRAIN, "article 002"),
     "cnn2": Preset(CNNConfig(filters=(32, 64), pool_after=(True, True), dense_units=128),
-                   TrainConfig(optimizer="adam", learning_rate=1e-3, batch_size=128, epochs=8), "article 001"),
+                   TRAIN, "article 001"),
 }
+
+# Light augmentation per data set: a digit moved by a pixel or tilted by ten degrees is still the
+# same digit (+0.1 point here); Fashion-MNIST photos are all centred and upright, and shifting
+# them cost 0.6 point in the same measurement.
+AUGMENTATION = {"mnist": {"shift_pixels": 1, "rotation": 0.03}, "fashion": {}}
+
+
+def preset_for(name: str, dataset: str) -> Preset:
+    """Preset ``name`` with the augmentation that suits ``dataset``."""
+    preset = PRESETS[name]
+    return replace(preset, model=replace(preset.model, **AUGMENTATION.get(dataset, {})))
 
 
 def build_model(config: CNNConfig) -> keras.Model:

@@ -1,6 +1,6 @@
 """Evaluate a shipped model on labelled data from outside the app.
 
-    python -m tools.evaluate mnist-mlp --data DIR --json
+    python -m tools.evaluate mnist-mlp --data DIR --json     (or mnist-cnn, fashion-cnn)
 
 DIR holds MNIST-format IDX files, ``t10k-images-idx3-ubyte`` and ``t10k-labels-idx1-ubyte``
 (optionally ``.gz``), such as the official MNIST test set. Prints the number of digits, accuracy,
@@ -17,11 +17,11 @@ from pathlib import Path
 from core.errors import UserError
 from core.i18n import translate
 
-MODELS = {"mnist-mlp": "mnist_mlp"}
+MODELS = {"mnist-mlp": "mnist_mlp", "mnist-cnn": "mnist_cnn", "fashion-cnn": "fashion_cnn"}
 
 
-def evaluate_digits(model_name: str, folder: Path) -> dict:
-    """Score the shipped digit model on the IDX test files in ``folder``."""
+def evaluate_images(model_name: str, folder: Path) -> dict:
+    """Score the shipped 28×28 image model on the IDX test files in ``folder``."""
     from core.inference import load_pretrained
     from core.metrics import report_classifier
     from data.idx import find_idx, read_idx
@@ -47,16 +47,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     try:
-        result = evaluate_digits(args.model, args.data)
+        result = evaluate_images(args.model, args.data)
     except UserError as exc:
         print(translate("en", exc.key, **exc.params), file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"{result['model']}: {result['accuracy']:.2%} of {result['n']} digits")
-        for digit, accuracy in enumerate(result["per_class_accuracy"]):
-            print(f"  {digit}: {accuracy:.2%}")
+        print(f"{result['model']}: {result['accuracy']:.2%} of {result['n']} images")
+        for label, accuracy in enumerate(result["per_class_accuracy"]):
+            print(f"  class {label}: {accuracy:.2%}")
     return 0
 
 

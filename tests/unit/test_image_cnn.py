@@ -49,3 +49,13 @@ def test_task_names_and_builders_follow_the_config():
     assert build_from_config(PRESETS["cnn2"].model).name == "image_cnn"
     with pytest.raises(UserError):
         ImageJobSpec(model=MLPConfig(), dataset="cifar").validate()
+
+
+def test_augmentation_follows_the_data_set():
+    from models.image_cnn import preset_for
+
+    digits, clothes = preset_for("cnn3", "mnist"), preset_for("cnn3", "fashion")
+    assert digits.model.shift_pixels == 1 and digits.model.rotation > 0
+    assert clothes.model.shift_pixels == 0 and clothes.model.rotation == 0
+    assert digits.model.filters == clothes.model.filters == PRESETS["cnn3"].model.filters
+    assert build_model(digits.model).count_params() == build_model(clothes.model).count_params()
