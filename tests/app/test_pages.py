@@ -75,13 +75,18 @@ def finish(at: AppTest, job_id: int, timeout: float = 120) -> None:
     at.run()
 
 
-def test_tiny_training_run_completes_and_shows_its_metrics():
+def start_compact_job(epochs: int) -> tuple[AppTest, int]:
+    """Open the digits page, start the Compact MLP preset for ``epochs`` and return the job id."""
     at = open_app("en", "app_pages/mnist.py")
     at.selectbox(key="mnist_preset").select("compact_mlp").run()
-    at.slider(key="epochs_compact_mlp").set_value(1).run()
+    at.slider(key="epochs_compact_mlp").set_value(epochs).run()
     at.button(key="mnist_start").click().run()
     assert not at.exception, at.exception
-    job_id = at.session_state["mnist_job"]
+    return at, at.session_state["mnist_job"]
+
+
+def test_tiny_training_run_completes_and_shows_its_metrics():
+    at, job_id = start_compact_job(1)
     finish(at, job_id)
     job = get_runner().get(job_id)
     assert job.status is JobStatus.DONE and len(job.epoch_metrics) == 1
@@ -107,11 +112,7 @@ def test_failed_job_is_shown_with_its_reason_in_the_users_language():
 
 
 def test_moving_a_slider_does_not_restart_training_and_stop_ends_it():
-    at = open_app("en", "app_pages/mnist.py")
-    at.selectbox(key="mnist_preset").select("compact_mlp").run()
-    at.slider(key="epochs_compact_mlp").set_value(50).run()
-    at.button(key="mnist_start").click().run()
-    job_id = at.session_state["mnist_job"]
+    at, job_id = start_compact_job(50)
     submitted = len(get_runner().jobs())
     at.slider(key="epochs_compact_mlp").set_value(3).run()
     at.selectbox(key="mnist_preset").select("keras_mlp").run()
@@ -145,11 +146,7 @@ def test_look_inside_shows_errors_gallery_and_weights(lang, tab, heading):
 
 
 def test_sidebar_counts_the_job_just_started():
-    at = open_app("en", "app_pages/mnist.py")
-    at.selectbox(key="mnist_preset").select("compact_mlp").run()
-    at.slider(key="epochs_compact_mlp").set_value(30).run()
-    at.button(key="mnist_start").click().run()
-    job_id = at.session_state["mnist_job"]
+    at, job_id = start_compact_job(30)
     assert any("1 running" in c.value for c in at.sidebar.caption)
     get_runner().stop(job_id)
     finish(at, job_id)
