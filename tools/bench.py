@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from core.devices import backend_name, describe_device, load_keras
+from core.explain import feature_maps, occlusion_map
 from core.metrics import percentile_ms
 
 TARGETS = {"mnist-mlp": 0.97, "mnist-cnn": 0.985, "fashion-cnn": 0.89}  # the issues' bars, bundled test splits
@@ -143,8 +144,20 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
+def _explain_seconds(model, images, count: int = 20) -> list[float]:
+    """Seconds to compute the feature maps and the occlusion map of each of ``count`` images."""
+    seconds = []
+    for image in images[:count]:
+        started = time.perf_counter()
+        feature_maps(model.model, image)
+        occlusion_map(model.predict_batch, image, int(model.predict_one(image).argmax()))
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
 def bench_latency() -> dict[str, Any]:
-    """p50 / p95 milliseconds of one single-digit prediction through ``LoadedModel.predict_one``."""
+    """p50 / p95 milliseconds of one single-image prediction through ``LoadedModel.predict_one``;
+    for CNNs also p95 of feature maps plus occlusion map for one image."""
     from core.inference import PRETRAINED_DIR, load_pretrained
     from data.mnist import load_bundled_mnist, to_model_input
 
@@ -161,6 +174,8 @@ def bench_latency() -> dict[str, Any]:
             seconds.append(time.perf_counter() - started)
         results[path.stem] = {"p50_ms": round(percentile_ms(seconds, 50), 3),
                               "p95_ms": round(percentile_ms(seconds, 95), 3), "calls": len(seconds)}
+        if feature_maps(model.model, digits[0]):
+            results[path.stem]["explain_p95_ms"] = round(percentile_ms(_explain_seconds(model, digits), 95), 1)
     return {"task": "latency", "backend": backend_name(), "device": describe_device().label,
             "models": results}
 

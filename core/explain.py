@@ -1,0 +1,53 @@
+"""Looking inside image classifiers: feature maps per conv layer, and occlusion sensitivity.
+
+Both use only Keras's own model API and a prediction function, so they work the same on every
+Keras backend. Occlusion sensitivity (Zeiler & Fergus, 2014): cover one patch of the image with
+grey, see how much the probability of the class drops; where it drops most is what the model
+looked at.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from core.devices import load_keras
+
+GREY = 0.5  # patch value: neither ink nor background, on the [0, 1] scale the models read
+
+
+def feature_maps(model: Any, image: np.ndarray, prefix: str = "conv_") -> list[tuple[str, np.ndarray]]:
+    """The output of every layer named ``prefix``N for one (28, 28) ``image``: [(name, (H, W, C))]."""
+    keras = load_keras()
+    layers = [layer for layer in model.layers if layer.name.startswith(prefix)]
+    if not layers:
+        return []
+    probe = keras.Model(model.input, [layer.output for layer in layers])
+    outputs = probe(np.asarray(image, np.float32)[None], training=False)
+    outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+    return [(layer.name, keras.ops.convert_to_numpy(out)[0]) for layer, out in zip(layers, outputs)]
+
+
+def occlusion_map(predict_batch: Callable[[np.ndarray], np.ndarray], image: np.ndarray, label: int,
+                  patch: int = 6, stride: int = 2) -> np.ndarray:
+    """Drop in the probability of ``label`` when each region is greyed out, as an image-sized map.
+
+    Every patch position is one image of a single batch; each pixel's value is the mean drop over
+    the patches that covered it. Positive: covering it hurt the answer.
+    """
+    image = np.asarray(image, np.float32)
+    height, width = image.shape
+    positions = [(top, left) for top in range(0, height - patch + 1, stride)
+                 for left in range(0, width - patch + 1, stride)]
+    batch = np.repeat(image[None], len(positions) + 1, axis=0)
+    for i, (top, left) in enumerate(positions, start=1):
+        batch[i, top: top + patch, left: left + patch] = GREY
+    probabilities = predict_batch(batch)[:, label]
+    drops = probabilities[0] - probabilities[1:]
+    total = np.zeros_like(image)
+    counts = np.zeros_like(image)
+    for drop, (top, left) in zip(drops, positions):
+        total[top: top + patch, left: left + patch] += drop
+        counts[top: top + patch, left: left + patch] += 1
+    return np.divide(total, counts, out=np.zeros_like(total), where=counts > 0)
