@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.errors import UserError
 
@@ -21,6 +21,7 @@ INK_THRESHOLD = 0.1  # grey level (0..1) above which a pixel counts as ink when 
 MIN_INK_PIXELS = 4  # fewer inked pixels than this is an empty canvas, not a digit
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UPLOAD_PIXELS = 40_000_000  # refuses decompression bombs long before memory runs short
+MIN_UPLOAD_SIDE = 8  # below this there is nothing to scale into a 20×20 box but blur
 
 
 def ink_from_rgba(rgba: np.ndarray) -> np.ndarray:
@@ -79,10 +80,24 @@ def preprocess_drawing(rgba: np.ndarray | None) -> np.ndarray | None:
     return center_digit(ink_from_rgba(rgba))
 
 
-def decode_upload(payload: bytes) -> np.ndarray:
-    """Decode an uploaded PNG or JPEG into a grey (H, W) uint8 array.
+def _to_grey(image: Image.Image) -> np.ndarray:
+    """Grey uint8 pixels of any decoded image: 16-bit scaled down, CMYK and palettes converted,
+    transparency composited on white paper."""
+    if image.mode in {"I;16", "I;16B", "I;16L", "I"}:
+        # 16-bit greys: PIL's convert("L") would clip everything above 255 to white.
+        wide = np.asarray(image, dtype=np.float64)
+        return np.clip(np.rint(wide / 257.0), 0, 255).astype(np.uint8)
+    if image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info:
+        ground = Image.new("RGBA", image.size, "white")
+        image = Image.alpha_composite(ground, image.convert("RGBA"))
+    return np.asarray(image.convert("L"), dtype=np.uint8)
 
-    Raises ``UserError`` naming the problem: empty file, too large, not an image, or damaged.
+
+def decode_upload(payload: bytes, formats: tuple[str, ...] = ("PNG", "JPEG")) -> np.ndarray:
+    """Decode an uploaded picture into a grey (H, W) uint8 array, upright as the camera held it.
+
+    Accepts the PIL ``formats`` given; an animated file gives its first frame. Raises ``UserError``
+    naming the problem: empty, too large, too small, not an image, another format, or damaged.
     """
     if len(payload) == 0:
         raise UserError("error.upload_empty")
@@ -91,21 +106,22 @@ def decode_upload(payload: bytes) -> np.ndarray:
                         max_mb=MAX_UPLOAD_BYTES // 2**20)
     try:
         with Image.open(io.BytesIO(payload)) as image:
-            if image.format not in {"PNG", "JPEG"}:
-                raise UserError("error.upload_format", format=image.format or "?")
+            if image.format not in formats:
+                raise UserError("error.upload_format", format=image.format or "?",
+                                allowed=", ".join(formats))
             if image.width * image.height > MAX_UPLOAD_PIXELS:
                 raise UserError("error.upload_too_many_pixels", width=image.width, height=image.height)
+            if min(image.width, image.height) < MIN_UPLOAD_SIDE:
+                raise UserError("error.upload_too_small", width=image.width, height=image.height,
+                                min=MIN_UPLOAD_SIDE)
+            image.seek(0)  # first frame of an animation
             image.load()
-            if image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info:
-                # Transparent pixels are paper: composite on white before dropping the alpha.
-                ground = Image.new("RGBA", image.size, "white")
-                image = Image.alpha_composite(ground, image.convert("RGBA"))
-            return np.asarray(image.convert("L"), dtype=np.uint8)
+            return _to_grey(ImageOps.exif_transpose(image))
     except UserError:
         raise
     except UnidentifiedImageError as exc:
         raise UserError("error.upload_not_image") from exc
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as exc:
         raise UserError("error.upload_corrupt") from exc
 
 
