@@ -9,6 +9,7 @@ the same steps; these functions are pure, so the tests pin their output exactly.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -134,3 +135,33 @@ def preprocess_upload(payload: bytes) -> np.ndarray:
     if digit is None:
         raise UserError("error.upload_no_digit")
     return digit
+
+
+@dataclass(frozen=True)
+class PhotoSteps:
+    """Each stage a photo goes through to become a 28×28 input for the image CNNs, to show on screen."""
+
+    grey: np.ndarray  # (H, W) uint8, upright
+    square: np.ndarray  # (S, S) uint8, padded with the photo's own background colour
+    small: np.ndarray  # (28, 28) uint8
+    inverted: bool  # True when the background was light and the picture was flipped to light-on-dark
+    model_input: np.ndarray  # (28, 28) float32 in [0, 1]
+
+
+def photo_steps(grey: np.ndarray) -> PhotoSteps:
+    """Grey photo → square → 28×28 → light object on dark ground, like Fashion-MNIST and MNIST.
+
+    The square is padded with the median border colour, so padding looks like more background.
+    """
+    grey = np.asarray(grey, dtype=np.uint8)
+    height, width = grey.shape
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    background = int(np.median(border))
+    side = max(height, width)
+    square = np.full((side, side), background, dtype=np.uint8)
+    top, left = (side - height) // 2, (side - width) // 2
+    square[top: top + height, left: left + width] = grey
+    small = np.asarray(Image.fromarray(square).resize((FIELD, FIELD), Image.Resampling.LANCZOS), np.uint8)
+    inverted = background > 127
+    shown = 255 - small if inverted else small
+    return PhotoSteps(grey, square, small, inverted, shown.astype(np.float32) / 255.0)

@@ -53,3 +53,9 @@ def test_translate_fills_placeholders_and_falls_back_to_the_key():
     assert translate("en", "job.epoch") == "Epoch"
     assert "3" in translate("zh", "job.queued", position=3)
     assert translate("zh", "no.such.key") == "no.such.key"
+
+
+def test_fashion_class_names_exist_in_both_languages_in_label_order():
+    en, zh = load_locale("en"), load_locale("zh")
+    assert [en[f"class.fashion.{i}"] for i in (0, 9)] == ["T-shirt/top", "Ankle boot"]
+    assert all(f"class.fashion.{i}" in zh for i in range(10))

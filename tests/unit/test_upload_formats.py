@@ -71,3 +71,18 @@ def test_pictures_too_small_or_too_large_name_the_limit(size, key):
     with pytest.raises(UserError) as caught:
         decode_upload(payload, ALL)
     assert caught.value.key == key
+
+
+def test_photo_steps_pad_to_square_shrink_and_invert_a_light_background():
+    from data.preprocess import photo_steps
+
+    photo = np.full((40, 20), 240, np.uint8)  # light paper, tall
+    photo[10:30, 5:15] = 30  # a dark object in the middle
+    steps = photo_steps(photo)
+    assert steps.square.shape == (40, 40) and steps.square[0, 0] == 240  # padded with paper colour
+    assert steps.small.shape == (28, 28) and steps.inverted
+    assert steps.model_input.dtype == np.float32
+    assert steps.model_input[14, 14] > 0.8 and steps.model_input[0, 0] < 0.1  # light object, dark ground
+    dark = photo_steps(255 - photo)
+    assert not dark.inverted
+    np.testing.assert_allclose(dark.model_input, steps.model_input, atol=2 / 255)
