@@ -104,7 +104,8 @@ def test_one_epoch_training_finishes_and_a_long_one_grows_until_stopped(page, ap
     assert later_epoch > first_epoch and later_points > first_points
     save_screenshot(page, "training.png")
 
-    page.get_by_role("button", name="Stop").click()
+    # Scoped to the page: while a script runs, Streamlit's own header shows a "Stop" button too.
+    page.get_by_test_id("stMainBlockContainer").get_by_role("button", name="Stop").click()
     page.get_by_text("you pressed Stop").wait_for()
     stopped_at = int(metric_value(page, "Epoch").split("/")[0])
     assert later_epoch <= stopped_at < 20
