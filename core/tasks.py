@@ -1,10 +1,10 @@
 """Image training tasks: what a job does from settings to a scored model, and how it is recorded.
 
 A task is a model family trained on a 28×28 image data set ("mnist-mlp", "fashion-cnn", ...).
-``train_mnist`` is the whole workflow (data, seed, model, fit, test score) as one plain function;
-``make_mnist_work`` wraps it for the job runner, and ``record_job`` files a finished job in the run
-store. ``tools.bench`` calls ``train_mnist`` both ways to measure what the runner costs. The model
-is built by the ``build_model`` of the module that defines its config class, so a new family only
+``train_image_classifier`` is the whole workflow (data, seed, model, fit, test score) as one plain
+function; ``make_training_work`` wraps it for the job runner, and ``record_job`` files a finished
+job in the run store. ``tools.bench`` runs both to measure what the runner costs. The model is
+built by the ``build_model`` of the module that defines its config class, so a new family only
 needs its own model file.
 """
 
@@ -22,7 +22,6 @@ from core.jobs import Job, JobContext, JobStatus, WorkFn
 from core.runstore import RunRecord, RunStore
 from core.training import TrainConfig, fit_classifier
 
-MNIST_TASK = "mnist-mlp"
 DATASETS = ("mnist", "fashion")
 
 
@@ -59,7 +58,6 @@ class ImageJobSpec:
                 "data_source": self.data_source, "train_limit": self.train_limit}
 
 
-MnistJobSpec = ImageJobSpec  # the digits page's name for it
 
 
 def build_from_config(config: Any) -> Any:
@@ -67,7 +65,7 @@ def build_from_config(config: Any) -> Any:
     return importlib.import_module(type(config).__module__).build_model(config)
 
 
-def train_mnist(spec: ImageJobSpec, callbacks: Sequence[Any] = ()) -> dict[str, Any]:
+def train_image_classifier(spec: ImageJobSpec, callbacks: Sequence[Any] = ()) -> dict[str, Any]:
     """Train the model ``spec`` describes on its data set and score it on the test split.
 
     Returns the model, its per-epoch history, test accuracy and loss, test-set probabilities,
@@ -99,12 +97,12 @@ def train_mnist(spec: ImageJobSpec, callbacks: Sequence[Any] = ()) -> dict[str, 
     }
 
 
-def make_mnist_work(spec: MnistJobSpec) -> WorkFn:
+def make_training_work(spec: ImageJobSpec) -> WorkFn:
     """The job-runner work function for ``spec``."""
     spec.validate()
 
     def work(context: JobContext) -> dict[str, Any]:
-        return train_mnist(spec, callbacks=[context.callback])
+        return train_image_classifier(spec, callbacks=[context.callback])
 
     return work
 

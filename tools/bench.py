@@ -62,10 +62,10 @@ def _plain_fit_seconds(spec, callbacks=()) -> tuple[float, Any, dict]:
 def _runner_fit_seconds(spec) -> float:
     """The same training as a background job through ``JobRunner``, start of job to end of fit."""
     from core.jobs import JobRunner
-    from core.tasks import make_mnist_work
+    from core.tasks import make_training_work
 
     runner = JobRunner()
-    job = runner.submit(spec.task, spec.to_dict(), make_mnist_work(spec), epochs=spec.train.epochs,
+    job = runner.submit(spec.task, spec.to_dict(), make_training_work(spec), epochs=spec.train.epochs,
                         batch_size=spec.train.batch_size)
     runner.wait(job.id)
     if job.error:

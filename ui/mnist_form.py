@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.tasks import MnistJobSpec
+from core.tasks import ImageJobSpec
 from core.training import MAX_EPOCHS, OPTIMIZERS, TrainConfig
 from ui.state import bound_translator, t
 
@@ -47,7 +47,7 @@ def _render_custom_training(base: TrainConfig) -> TrainConfig:
                        label_smoothing=base.label_smoothing)
 
 
-def _settings_table(spec: MnistJobSpec) -> pd.DataFrame:
+def _settings_table(spec: ImageJobSpec) -> pd.DataFrame:
     model, train = spec.model, spec.train
     rows = [(t("train.hidden_layers"), " - ".join(map(str, model.hidden_units))),
             (t("train.activation"), model.activation), (t("train.shift"), model.shift_pixels),
@@ -57,7 +57,7 @@ def _settings_table(spec: MnistJobSpec) -> pd.DataFrame:
     return pd.DataFrame([(k, str(v)) for k, v in rows], columns=[t("train.setting"), t("train.value")])
 
 
-def render_mnist_form() -> tuple[MnistJobSpec, bool]:
+def render_mnist_form() -> tuple[ImageJobSpec, bool]:
     """Draw the form; return the spec it describes and whether Start was pressed."""
     from models.mnist_mlp import PRESETS
 
@@ -81,7 +81,7 @@ def render_mnist_form() -> tuple[MnistJobSpec, bool]:
     epochs = left.slider(t("train.epochs"), 1, MAX_EPOCHS, base.train.epochs, key=f"epochs_{preset_name}")
     seed = right.number_input(t("train.seed"), 0, 999_999, 0, key="mnist_seed", help=t("train.seed_help"))
     train = TrainConfig(**{**train.to_dict(), "epochs": int(epochs), "seed": int(seed)})
-    spec = MnistJobSpec(model=model, train=train, data_source=source)
+    spec = ImageJobSpec(model=model, train=train, data_source=source)
     if preset_name != "custom":
         with st.expander(t("train.show_settings")):
             st.dataframe(_settings_table(spec), hide_index=True, width="stretch")

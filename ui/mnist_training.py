@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.errors import UserError
-from core.tasks import MNIST_TASK, make_mnist_work
+from core.tasks import make_training_work
 from ui.data_note import render_data_note
 from ui.job_panel import render_job_panel
 from ui.mnist_form import render_mnist_form
@@ -23,7 +23,7 @@ def render_mnist_training() -> None:
     with live_col:
         if start:
             try:
-                job = get_runner().submit(MNIST_TASK, spec.to_dict(), make_mnist_work(spec),
+                job = get_runner().submit(spec.task, spec.to_dict(), make_training_work(spec),
                                           epochs=spec.train.epochs, owner=session_id(),
                                           batch_size=spec.train.batch_size)
                 st.session_state[JOB_KEY] = job.id

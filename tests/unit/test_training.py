@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 
 from core.errors import UserError
-from core.tasks import MnistJobSpec, train_mnist
+from core.tasks import ImageJobSpec, train_image_classifier
 from core.training import MAX_EPOCHS, TrainConfig
 from models.mnist_mlp import MLPConfig
 
-TINY = MnistJobSpec(model=MLPConfig(hidden_units=(16,), shift_pixels=1),
+TINY = ImageJobSpec(model=MLPConfig(hidden_units=(16,), shift_pixels=1),
                     train=TrainConfig(epochs=2, batch_size=32, learning_rate=0.01, seed=7), train_limit=512)
 
 
@@ -23,8 +23,8 @@ def test_out_of_range_training_settings_are_refused(config):
 
 
 def test_training_learns_and_repeats_with_the_same_seed():
-    first = train_mnist(TINY)
-    second = train_mnist(TINY)
+    first = train_image_classifier(TINY)
+    second = train_image_classifier(TINY)
     losses = first["history"]["loss"]
     assert len(losses) == 2 and all(np.isfinite(losses))
     assert losses[1] < losses[0]
@@ -34,18 +34,18 @@ def test_training_learns_and_repeats_with_the_same_seed():
 
 
 def test_label_smoothing_path_reports_accuracy():
-    spec = MnistJobSpec(model=MLPConfig(hidden_units=(16,)),
+    spec = ImageJobSpec(model=MLPConfig(hidden_units=(16,)),
                         train=TrainConfig(epochs=1, batch_size=128, label_smoothing=0.1), train_limit=256)
-    result = train_mnist(spec)
+    result = train_image_classifier(spec)
     assert 0.0 <= result["history"]["val_accuracy"][0] <= 1.0
     assert result["test_probabilities"].shape == (2000, 10)
 
 
 def test_job_spec_is_checked_before_anything_is_queued():
-    from core.tasks import make_mnist_work
+    from core.tasks import make_training_work
 
     with pytest.raises(UserError) as caught:
-        make_mnist_work(MnistJobSpec(model=MLPConfig(hidden_units=(5000,)), train=TrainConfig()))
+        make_training_work(ImageJobSpec(model=MLPConfig(hidden_units=(5000,)), train=TrainConfig()))
     assert caught.value.key == "error.units"
     with pytest.raises(UserError):
-        make_mnist_work(MnistJobSpec(model=MLPConfig(), train=TrainConfig(), data_source="imagenet"))
+        make_training_work(ImageJobSpec(model=MLPConfig(), train=TrainConfig(), data_source="imagenet"))
