@@ -2,15 +2,16 @@
 
 import streamlit as st
 
-from ui.digit_inspect import render_digit_inspect
 from ui.digit_try import forget_drawing, render_digit_try
-from ui.mnist_training import render_mnist_training
-from ui.model_picker import pick_digit_model
+from ui.image_inspect import render_image_inspect
+from ui.mnist_form import render_mnist_form
+from ui.model_picker import pick_model
 from ui.state import t
+from ui.training_tab import render_training_tab
 
 st.title(t("mnist.title"))
 st.markdown(t("mnist.intro"))
-picked = pick_digit_model("mnist-mlp", "mnist_mlp")
+picked = pick_model("mnist", ("mnist_mlp",), ("mlp",), key="digit_model_choice")
 
 # Try and Look inside run only while open: a live training panel then does not share the browser
 # with the drawing canvas and the look-inside charts. Train always runs, so its settings persist.
@@ -19,13 +20,13 @@ try_tab, train_tab, inspect_tab = st.tabs([t("mnist.tab_try"), t("mnist.tab_trai
 
 with try_tab:
     if try_tab.open and picked is not None:
-        render_digit_try(picked[0])
+        render_digit_try(picked.model)
     else:
         forget_drawing()
 
 with train_tab:
-    render_mnist_training()
+    render_training_tab(render_mnist_form, job_key="mnist_job")
 
 with inspect_tab:
     if inspect_tab.open and picked is not None:
-        render_digit_inspect(*picked)
+        render_image_inspect(picked, key="mnist")

@@ -3,7 +3,8 @@
 Both use only Keras's own model API and a prediction function, so they work the same on every
 Keras backend. Occlusion sensitivity (Zeiler & Fergus, 2014): cover one patch of the image with
 grey, see how much the probability of the class drops; where it drops most is what the model
-looked at.
+looked at. Images are (H, W) grey or (H, W, 3) colour; a patch greys every channel, and both
+views come back per pixel of the image.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ GREY = 0.5  # patch value: neither ink nor background, on the [0, 1] scale the m
 
 
 def feature_maps(model: Any, image: np.ndarray, prefix: str = "conv_") -> list[tuple[str, np.ndarray]]:
-    """The output of every layer named ``prefix``N for one (28, 28) ``image``: [(name, (H, W, C))]."""
+    """The output of every layer named ``prefix``N for one (H, W) or (H, W, 3) ``image``: [(name, (h, w, c))]."""
     keras = load_keras()
     layers = [layer for layer in model.layers if layer.name.startswith(prefix)]
     if not layers:
@@ -31,13 +32,13 @@ def feature_maps(model: Any, image: np.ndarray, prefix: str = "conv_") -> list[t
 
 def occlusion_map(predict_batch: Callable[[np.ndarray], np.ndarray], image: np.ndarray, label: int,
                   patch: int = 6, stride: int = 2) -> np.ndarray:
-    """Drop in the probability of ``label`` when each region is greyed out, as an image-sized map.
+    """Drop in the probability of ``label`` when each region is greyed out, as an (H, W) map.
 
     Every patch position is one image of a single batch; each pixel's value is the mean drop over
     the patches that covered it. Positive: covering it hurt the answer.
     """
     image = np.asarray(image, np.float32)
-    height, width = image.shape
+    height, width = image.shape[:2]
     positions = [(top, left) for top in range(0, height - patch + 1, stride)
                  for left in range(0, width - patch + 1, stride)]
     batch = np.repeat(image[None], len(positions) + 1, axis=0)
@@ -45,8 +46,8 @@ def occlusion_map(predict_batch: Callable[[np.ndarray], np.ndarray], image: np.n
         batch[i, top: top + patch, left: left + patch] = GREY
     probabilities = predict_batch(batch)[:, label]
     drops = probabilities[0] - probabilities[1:]
-    total = np.zeros_like(image)
-    counts = np.zeros_like(image)
+    total = np.zeros((height, width), np.float32)
+    counts = np.zeros((height, width), np.float32)
     for drop, (top, left) in zip(drops, positions):
         total[top: top + patch, left: left + patch] += drop
         counts[top: top + patch, left: left + patch] += 1

@@ -61,3 +61,13 @@ def read_model_card(name: str) -> dict[str, Any]:
 def load_pretrained(name: str) -> LoadedModel:
     """Load the shipped model ``name`` with its card."""
     return load_model_file(pretrained_path(name), read_model_card(name))
+
+
+def shipped_models(dataset: str) -> list[str]:
+    """Names of the shipped models trained on ``dataset``, CNNs first, from their model cards."""
+    names = []
+    for card_path in sorted(PRETRAINED_DIR.glob("*.json")):
+        card = read_model_card(card_path.stem)
+        if card.get("settings", {}).get("dataset", "mnist") == dataset and pretrained_path(card_path.stem).exists():
+            names.append(card_path.stem)
+    return sorted(names, key=lambda name: (not read_model_card(name)["task"].endswith("-cnn"), name))

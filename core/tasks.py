@@ -1,17 +1,18 @@
 """Image training tasks: what a job does from settings to a scored model, and how it is recorded.
 
-A task is a model family trained on a 28×28 image data set ("mnist-mlp", "fashion-cnn", ...).
+A task is a model family trained on an image data set ("mnist-mlp", "fashion-cnn", "cifar10-cnn", ...).
 ``train_image_classifier`` is the whole workflow (data, seed, model, fit, test score) as one plain
 function; ``make_training_work`` wraps it for the job runner, and ``record_job`` files a finished
 job in the run store. ``tools.bench`` runs both to measure what the runner costs. The model is
 built by the ``build_model`` of the module that defines its config class, so a new family only
-needs its own model file.
+needs its own model file, and the data set sets the model's input shape, so one preset serves
+28×28 grey digits and 32×32 colour photos alike.
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
 import numpy as np
@@ -21,8 +22,9 @@ from core.errors import UserError
 from core.jobs import Job, JobContext, JobStatus, WorkFn
 from core.runstore import RunRecord, RunStore
 from core.training import TrainConfig, fit_classifier
+from data.images import IMAGE_SETS, SOURCES, load_images, sources_for, to_model_input, unavailable_reason
 
-DATASETS = ("mnist", "fashion")
+DATASETS = tuple(IMAGE_SETS)
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,14 @@ class ImageJobSpec:
     train: TrainConfig = field(default_factory=TrainConfig)
     data_source: str = "bundled"  # "bundled" or "full"
     train_limit: int | None = None  # train on only the first N images (smoke tests, quick demos)
-    dataset: str = "mnist"  # "mnist" (digits) or "fashion" (clothes)
+    dataset: str = "mnist"  # "mnist" (digits), "fashion" (clothes) or "cifar10" (colour photos)
+
+    def __post_init__(self) -> None:
+        # The data set decides the model's input shape. The frozen spec keeps the adapted copy of the
+        # config, so validate, to_dict, the task name and training all see the shape it trains on.
+        info = IMAGE_SETS.get(self.dataset)
+        if info is not None and self.model.input_shape != info.image_shape:
+            object.__setattr__(self, "model", replace(self.model, input_shape=info.image_shape))
 
     @property
     def task(self) -> str:
@@ -45,10 +54,12 @@ class ImageJobSpec:
         """Raise ``UserError`` for any setting out of range, before a job is queued."""
         self.model.validate()
         self.train.validate()
-        if self.data_source not in ("bundled", "full"):
+        if self.data_source not in SOURCES:
             raise UserError("error.data_source", value=self.data_source)
         if self.dataset not in DATASETS:
             raise UserError("error.data_source", value=self.dataset)
+        if self.data_source not in sources_for(self.dataset):  # CIFAR-10 is never bundled
+            raise UserError(unavailable_reason(self.dataset, self.data_source))
         if self.train_limit is not None and self.train_limit < 1:
             raise UserError("error.train_limit", value=self.train_limit)
 
@@ -56,8 +67,6 @@ class ImageJobSpec:
         """Plain values for the run store."""
         return {"model": self.model.to_dict(), "train": self.train.to_dict(), "dataset": self.dataset,
                 "data_source": self.data_source, "train_limit": self.train_limit}
-
-
 
 
 def build_from_config(config: Any) -> Any:
@@ -71,14 +80,13 @@ def train_image_classifier(spec: ImageJobSpec, callbacks: Sequence[Any] = ()) ->
     Returns the model, its per-epoch history, test accuracy and loss, test-set probabilities,
     parameter count and the data sizes.
     """
-    from data.images import load_images, to_model_input
-
     spec.validate()
     keras = load_keras()
     data = load_images(spec.dataset, spec.data_source)
-    x_train, y_train = to_model_input(data.x_train), data.y_train
+    x_train, y_train = data.x_train, data.y_train
     if spec.train_limit:
         x_train, y_train = x_train[: spec.train_limit], y_train[: spec.train_limit]
+    x_train = to_model_input(x_train)  # after the cut: the full CIFAR-10 is 550 MB as float32
     keras.utils.set_random_seed(spec.train.seed)
     model = build_from_config(spec.model)
     history = fit_classifier(model, x_train, y_train, (to_model_input(data.x_val), data.y_val),

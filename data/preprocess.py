@@ -1,9 +1,11 @@
-"""Turn a drawing or a photo into the 28×28 digit a model was trained on.
+"""Turn a drawing or a photo into the image a model was trained on: a 28×28 digit or item, or a
+32×32 colour photo.
 
 MNIST digits were made by scaling each handwritten digit to fit a 20×20 box, keeping its aspect
 ratio, and placing it in a 28×28 field so that its centre of mass sits at the centre (LeCun et al.,
 1998). A digit drawn with a mouse or photographed on paper only looks like MNIST to a model after
-the same steps; these functions are pure, so the tests pin their output exactly.
+the same steps. CIFAR-10 photos are whole small pictures, so a colour photo is only squared and
+shrunk. These functions are pure, so the tests pin their output exactly.
 """
 
 from __future__ import annotations
@@ -81,21 +83,22 @@ def preprocess_drawing(rgba: np.ndarray | None) -> np.ndarray | None:
     return center_digit(ink_from_rgba(rgba))
 
 
-def _to_grey(image: Image.Image) -> np.ndarray:
-    """Grey uint8 pixels of any decoded image: 16-bit scaled down, CMYK and palettes converted,
-    transparency composited on white paper."""
+def _to_pixels(image: Image.Image, mode: str) -> np.ndarray:
+    """uint8 pixels of any decoded image in ``mode``, "L" (H, W) or "RGB" (H, W, 3): 16-bit scaled
+    down, CMYK and palettes converted, transparency composited on white paper."""
     if image.mode in {"I;16", "I;16B", "I;16L", "I"}:
         # 16-bit greys: PIL's convert("L") would clip everything above 255 to white.
         wide = np.asarray(image, dtype=np.float64)
-        return np.clip(np.rint(wide / 257.0), 0, 255).astype(np.uint8)
+        image = Image.fromarray(np.clip(np.rint(wide / 257.0), 0, 255).astype(np.uint8))
     if image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info:
         ground = Image.new("RGBA", image.size, "white")
         image = Image.alpha_composite(ground, image.convert("RGBA"))
-    return np.asarray(image.convert("L"), dtype=np.uint8)
+    return np.asarray(image.convert(mode), dtype=np.uint8)
 
 
-def decode_upload(payload: bytes, formats: tuple[str, ...] = ("PNG", "JPEG")) -> np.ndarray:
-    """Decode an uploaded picture into a grey (H, W) uint8 array, upright as the camera held it.
+def decode_upload(payload: bytes, formats: tuple[str, ...] = ("PNG", "JPEG"), colour: bool = False) -> np.ndarray:
+    """Decode an uploaded picture into grey (H, W) uint8 pixels, or red-green-blue (H, W, 3) ones
+    with ``colour``, upright as the camera held it.
 
     Accepts the PIL ``formats`` given; an animated file gives its first frame. Raises ``UserError``
     naming the problem: empty, too large, too small, not an image, another format, or damaged.
@@ -117,7 +120,7 @@ def decode_upload(payload: bytes, formats: tuple[str, ...] = ("PNG", "JPEG")) ->
                                 min=MIN_UPLOAD_SIDE)
             image.seek(0)  # first frame of an animation
             image.load()
-            return _to_grey(ImageOps.exif_transpose(image))
+            return _to_pixels(ImageOps.exif_transpose(image), "RGB" if colour else "L")
     except UserError:
         raise
     except UnidentifiedImageError as exc:
@@ -139,29 +142,45 @@ def preprocess_upload(payload: bytes) -> np.ndarray:
 
 @dataclass(frozen=True)
 class PhotoSteps:
-    """Each stage a photo goes through to become a 28×28 input for the image CNNs, to show on screen."""
+    """Each stage a photo goes through to become an input for the image models, to show on screen.
 
-    grey: np.ndarray  # (H, W) uint8, upright
-    square: np.ndarray  # (S, S) uint8, padded with the photo's own background colour
-    small: np.ndarray  # (28, 28) uint8
+    Grey photos (``photo_steps``) give (H, W) arrays and a 28×28 input; colour photos
+    (``colour_photo_steps``) give (H, W, 3) arrays and a side×side×3 input.
+    """
+
+    grey: np.ndarray  # the photo, upright: (H, W) uint8, or (H, W, 3) on the colour path
+    square: np.ndarray  # (S, S) or (S, S, 3) uint8, padded with the photo's own background colour
+    small: np.ndarray  # (28, 28) or (side, side, 3) uint8
     inverted: bool  # True when the background was light and the picture was flipped to light-on-dark
-    model_input: np.ndarray  # (28, 28) float32 in [0, 1]
+    model_input: np.ndarray  # small as float32 in [0, 1], inverted when ``inverted``
+
+
+def _square_and_shrink(picture: np.ndarray, side: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pad ``picture`` (H, W) or (H, W, 3) to a square with its median border colour, so padding looks
+    like more background, and shrink it to side × side. Returns the background, square and small."""
+    height, width = picture.shape[:2]
+    border = np.concatenate([picture[0], picture[-1], picture[:, 0], picture[:, -1]])
+    background = np.median(border, axis=0).astype(np.uint8)  # one grey level, or one colour
+    size = max(height, width)
+    square = np.empty((size, size, *picture.shape[2:]), dtype=np.uint8)
+    square[...] = background
+    top, left = (size - height) // 2, (size - width) // 2
+    square[top: top + height, left: left + width] = picture
+    small = np.asarray(Image.fromarray(square).resize((side, side), Image.Resampling.LANCZOS), np.uint8)
+    return background, square, small
 
 
 def photo_steps(grey: np.ndarray) -> PhotoSteps:
-    """Grey photo → square → 28×28 → light object on dark ground, like Fashion-MNIST and MNIST.
-
-    The square is padded with the median border colour, so padding looks like more background.
-    """
+    """Grey photo → square → 28×28 → light object on dark ground, like Fashion-MNIST and MNIST."""
     grey = np.asarray(grey, dtype=np.uint8)
-    height, width = grey.shape
-    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    background = int(np.median(border))
-    side = max(height, width)
-    square = np.full((side, side), background, dtype=np.uint8)
-    top, left = (side - height) // 2, (side - width) // 2
-    square[top: top + height, left: left + width] = grey
-    small = np.asarray(Image.fromarray(square).resize((FIELD, FIELD), Image.Resampling.LANCZOS), np.uint8)
-    inverted = background > 127
+    background, square, small = _square_and_shrink(grey, FIELD)
+    inverted = int(background) > 127
     shown = 255 - small if inverted else small
     return PhotoSteps(grey, square, small, inverted, shown.astype(np.float32) / 255.0)
+
+
+def colour_photo_steps(rgb: np.ndarray, side: int = 32) -> PhotoSteps:
+    """Colour photo (H, W, 3) → square → side × side × 3, like CIFAR-10: whole photos, never inverted."""
+    rgb = np.asarray(rgb, dtype=np.uint8)
+    _, square, small = _square_and_shrink(rgb, side)
+    return PhotoSteps(rgb, square, small, False, small.astype(np.float32) / 255.0)

@@ -1,11 +1,12 @@
-"""Convolutional networks (CNNs) that classify 28×28 grey images: digits or clothes.
+"""Convolutional networks (CNNs) that classify small images: grey digits or clothes, colour photos.
 
 The third generation of the timeline (LeCun, Bottou, Bengio, Haffner, 1998): small filters slide
 over the image, y[i, j] = Σ_m Σ_n x[i+m, j+n] · k[m, n], so a pattern is recognised wherever it
 appears, and pooling keeps the strongest response of each neighbourhood. Presets from the source
 articles: "3-conv CNN" Conv32-Pool-Conv64-Pool-Conv64-Dense64-Dense10 (article 002) and "2-conv
 CNN" Conv32-Pool-Conv64-Pool-Dense128 (article 001). Optional light augmentation (whole-pixel
-shifts, small rotations) is active only while training.
+shifts, small rotations) is active only while training. Grey (H, W) input gets a channel axis
+before the first conv; colour (H, W, 3) input goes straight in.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import keras
 
 from core.errors import UserError
 from core.training import TrainConfig
+from models.inputs import validate_input_shape
 from models.layers import RandomShift
 
-IMAGE_SHAPE = (28, 28)
+IMAGE_SHAPE = (28, 28)  # the default input: MNIST and Fashion-MNIST
 NUM_CLASSES = 10
 MAX_BLOCKS = 4  # 28 → 14 → 7 → 3 → 1 with pooling: a fifth block would have nothing left to pool
 FILTER_RANGE = (4, 256)
@@ -40,9 +42,11 @@ class CNNConfig:
     dropout: float = 0.0  # fraction of dense activations silenced at each training step
     shift_pixels: int = 0  # largest random shift of a training image, in pixels
     rotation: float = 0.0  # largest random rotation of a training image, as a fraction of a turn
+    input_shape: tuple[int, ...] = IMAGE_SHAPE  # one image, (H, W) grey or (H, W, 3) colour; follows the data set
 
     def validate(self) -> None:
         """Raise ``UserError`` naming the first setting out of range."""
+        validate_input_shape(self.input_shape)
         if not 1 <= len(self.filters) <= MAX_BLOCKS:
             raise UserError("error.conv_blocks", value=len(self.filters), max=MAX_BLOCKS)
         if len(self.pool_after) != len(self.filters):
@@ -60,16 +64,23 @@ class CNNConfig:
             raise UserError("error.shift", value=self.shift_pixels, max=4)
         if not 0.0 <= self.rotation <= MAX_ROTATION:
             raise UserError("error.rotation", value=self.rotation, max=MAX_ROTATION)
-        size = IMAGE_SHAPE[0]
+        size = min(self.input_shape[:2])  # the shorter side runs out first
         for pooled in self.pool_after:
             size -= self.kernel_size - 1  # "valid" convolution trims the border
             if size < 1:
-                raise UserError("error.too_small", blocks=len(self.filters))
+                raise UserError("error.too_small", blocks=len(self.filters),
+                                size="×".join(map(str, self.input_shape[:2])))
             size = size // 2 if pooled else size
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values for the run store."""
-        return {**asdict(self), "filters": list(self.filters), "pool_after": list(self.pool_after)}
+        return {**asdict(self), "filters": list(self.filters), "pool_after": list(self.pool_after),
+                "input_shape": list(self.input_shape)}
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> CNNConfig:
+        """The config ``to_dict`` gave, also from runs stored before a field existed (it takes its default)."""
+        return cls(**{key: tuple(value) if isinstance(value, list) else value for key, value in values.items()})
 
 
 @dataclass(frozen=True)
@@ -107,16 +118,17 @@ def preset_for(name: str, dataset: str) -> Preset:
 
 
 def build_model(config: CNNConfig) -> keras.Model:
-    """Build an uncompiled CNN mapping (28, 28) grey levels to 10 class probabilities.
+    """Build an uncompiled CNN mapping ``config.input_shape`` pixel levels to 10 class probabilities.
 
     Conv layers are named ``conv_1``, ``conv_2``, ... so the look-inside views can find them.
     """
     config.validate()
-    inputs = keras.Input(shape=IMAGE_SHAPE, name="pixels")
+    inputs = keras.Input(shape=config.input_shape, name="pixels")
     x = inputs
     if config.shift_pixels > 0:
         x = RandomShift(config.shift_pixels, name="random_shift")(x)
-    x = keras.layers.Reshape((*IMAGE_SHAPE, 1), name="as_image")(x)
+    if len(config.input_shape) == 2:  # grey: the convs read a channel axis
+        x = keras.layers.Reshape((*config.input_shape, 1), name="as_image")(x)
     if config.rotation > 0:
         x = keras.layers.RandomRotation(config.rotation, fill_mode="constant", name="random_rotation")(x)
     for i, (count, pooled) in enumerate(zip(config.filters, config.pool_after), start=1):

@@ -1,6 +1,6 @@
 """Train a shipped model and write it with its model card to ``models/pretrained/``.
 
-    python -m tools.train_pretrained mnist-mlp | mnist-cnn | fashion-cnn
+    python -m tools.train_pretrained mnist-mlp | mnist-cnn | fashion-mlp | fashion-cnn
 
 Each model is a page's default preset trained on a bundled split, so the Try panels work offline
 before anyone trains. The card records data, split, settings, score, date and versions.
@@ -64,14 +64,15 @@ def train_shipped(name: str, spec: ImageJobSpec, architecture: str, intended_use
     return card
 
 
-def train_mnist_mlp() -> dict:
-    """The Keras MLP preset on the bundled digits."""
-    from models.mnist_mlp import PRESETS
+def train_mlp(dataset: str) -> dict:
+    """The Keras MLP preset on a bundled data set ("mnist" or "fashion")."""
+    from models.mnist_mlp import preset_for
 
-    preset = PRESETS["keras_mlp"]
-    return train_shipped("mnist_mlp", ImageJobSpec(model=preset.model, train=preset.train),
+    preset = preset_for("keras_mlp", dataset)
+    what = {"mnist": "one handwritten digit drawn or photographed", "fashion": "one clothing item"}[dataset]
+    return train_shipped(f"{dataset}_mlp", ImageJobSpec(model=preset.model, train=preset.train, dataset=dataset),
                          "Dense 256-128-10, ReLU, softmax (Keras MLP preset, article 000)",
-                         "teaching: classify one handwritten digit drawn or photographed in the app")
+                         f"teaching: classify {what} in the app; the MLP baseline beside the CNN")
 
 
 def train_cnn(dataset: str) -> dict:
@@ -85,8 +86,8 @@ def train_cnn(dataset: str) -> dict:
                          f"teaching: classify {what} drawn, photographed or picked in the app")
 
 
-TRAINERS = {"mnist-mlp": train_mnist_mlp, "mnist-cnn": lambda: train_cnn("mnist"),
-            "fashion-cnn": lambda: train_cnn("fashion")}
+TRAINERS = {"mnist-mlp": lambda: train_mlp("mnist"), "mnist-cnn": lambda: train_cnn("mnist"),
+            "fashion-mlp": lambda: train_mlp("fashion"), "fashion-cnn": lambda: train_cnn("fashion")}
 
 
 def main(argv: list[str] | None = None) -> None:

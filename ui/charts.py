@@ -68,6 +68,20 @@ def plot_probabilities(probabilities: np.ndarray, class_names: Sequence[str], ti
     return style_figure(fig, 300)
 
 
+def plot_top_classes(probabilities: np.ndarray, class_names: Sequence[str], title: str, k: int = 3) -> go.Figure:
+    """Horizontal bars of the ``k`` most probable classes, the most probable on top and highlighted."""
+    probabilities = np.asarray(probabilities, dtype=float)
+    top = np.argsort(probabilities)[::-1][:k]
+    colors = [OKABE_ITO["vermillion"]] + [OKABE_ITO["blue"]] * (len(top) - 1)
+    fig = go.Figure(go.Bar(x=probabilities[top], y=[class_names[i] for i in top], orientation="h",
+                           marker_color=colors, text=[f"{probabilities[i]:.0%}" for i in top],
+                           textposition="outside", cliponaxis=False))
+    fig.update_xaxes(range=[0, 1.18], tickformat=".0%")
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_layout(title=title)
+    return style_figure(fig, 90 + 55 * len(top))
+
+
 def plot_confusion(confusion: np.ndarray, class_names: Sequence[str], labels: dict[str, str]) -> go.Figure:
     """Heatmap of true (rows) against predicted (columns) counts, counts written in the cells."""
     names = list(class_names)
@@ -95,9 +109,10 @@ def plot_per_class_accuracy(accuracy: np.ndarray, class_names: Sequence[str], ti
 
 
 def plot_weight_images(kernel: np.ndarray, units: Sequence[int], title_format: str,
-                       columns: int = 8) -> go.Figure:
-    """First-layer weights of chosen units as 28×28 images: red pulls towards a unit, blue away."""
-    images = np.stack([kernel[:, u].reshape(28, 28) for u in units])
+                       columns: int = 8, shape: tuple[int, int] = (28, 28)) -> go.Figure:
+    """First-layer weights of chosen units as images of the input's ``shape``: red pulls towards a
+    unit, blue away. ``kernel`` is (pixels, units); colour weights arrive averaged over channels."""
+    images = np.stack([kernel[:, u].reshape(shape) for u in units])
     limit = float(np.abs(images).max()) or 1.0
     rows = int(np.ceil(len(units) / columns))
     fig = px.imshow(images, facet_col=0, facet_col_wrap=columns, color_continuous_scale="RdBu_r",
@@ -111,10 +126,84 @@ def plot_weight_images(kernel: np.ndarray, units: Sequence[int], title_format: s
     return style_figure(fig, 170 * rows + 60)
 
 
-def upscale_digit(image: np.ndarray, scale: int = 8) -> np.ndarray:
-    """A 28×28 grey image in [0, 1] as uint8 pixels blown up without smoothing, for ``st.image``."""
+def upscale(image: np.ndarray, scale: int = 8) -> np.ndarray:
+    """An image in [0, 1], grey (H, W) or colour (H, W, 3), as uint8 pixels blown up without smoothing."""
     pixels = np.clip(np.asarray(image, dtype=np.float32) * 255.0, 0, 255).astype(np.uint8)
-    return np.kron(pixels, np.ones((scale, scale), dtype=np.uint8))
+    return pixels.repeat(scale, axis=0).repeat(scale, axis=1)
+
+
+def tile_images(images: np.ndarray, columns: int, tile_px: int = 48, gap_px: int = 2,
+                gap_value: float = 1.0) -> np.ndarray:
+    """Lay N same-sized images (N, H, W) or (N, H, W, 3) in [0, 1] out as one mosaic, row by row.
+
+    Each image is blown up by a whole factor to about ``tile_px`` wide, so small feature maps stay
+    crisp; one ``st.image`` of the mosaic costs the browser far less than a chart panel per image.
+    """
+    images = np.asarray(images, dtype=np.float32)
+    count, height, width = images.shape[:3]
+    scale = max(1, round(tile_px / width))
+    big = np.stack([upscale(image, scale) for image in images])
+    columns = max(1, min(columns, count))
+    rows = -(-count // columns)
+    tile_h, tile_w = height * scale, width * scale
+    shape = (rows * (tile_h + gap_px) - gap_px, columns * (tile_w + gap_px) - gap_px, *big.shape[3:])
+    mosaic = np.full(shape, round(gap_value * 255), dtype=np.uint8)
+    for i, tile in enumerate(big):
+        top, left = (i // columns) * (tile_h + gap_px), (i % columns) * (tile_w + gap_px)
+        mosaic[top: top + tile_h, left: left + tile_w] = tile
+    return mosaic
+
+
+def diverging_colours(values: np.ndarray, limit: float | None = None) -> np.ndarray:
+    """Signed values as RGB in [0, 1]: vermillion for positive, blue for negative, white for zero."""
+    values = np.asarray(values, dtype=np.float32)
+    limit = limit or float(np.abs(values).max()) or 1.0
+    strength = np.clip(np.abs(values) / limit, 0.0, 1.0)[..., None]
+    positive = np.array([0xD5, 0x5E, 0x00], np.float32) / 255.0
+    negative = np.array([0x00, 0x72, 0xB2], np.float32) / 255.0
+    ink = np.where(values[..., None] >= 0, positive, negative)
+    return 1.0 - strength * (1.0 - ink)
+
+
+def plot_occlusion(image: np.ndarray, drops: np.ndarray, colorbar_title: str) -> go.Figure:
+    """The input in grey with the occlusion map laid over it: vermillion where hiding a patch lowered
+    the answer's probability, blue where it raised it, see-through where it changed nothing."""
+    image = np.asarray(image, dtype=np.float32)
+    grey = image.mean(axis=-1) if image.ndim == 3 else image
+    limit = float(np.abs(drops).max()) or 1.0
+    fig = go.Figure()
+    fig.add_trace(go.Heatmap(z=grey, colorscale="gray", showscale=False, hoverinfo="skip"))
+    fig.add_trace(go.Heatmap(
+        z=drops, zmin=-limit, zmax=limit, hovertemplate="%{z:.0%}<extra></extra>",
+        colorscale=[[0.0, "rgba(0,114,178,0.85)"], [0.5, "rgba(255,255,255,0)"], [1.0, "rgba(213,94,0,0.85)"]],
+        colorbar=dict(title=dict(text=colorbar_title, side="right"), tickformat=".0%", thickness=14)))
+    fig.update_yaxes(autorange="reversed", showticklabels=False, scaleanchor="x", constrain="domain")
+    fig.update_xaxes(showticklabels=False, constrain="domain")
+    return style_figure(fig, 340)
+
+
+def plot_params_vs_accuracy(points: Sequence[dict], labels: dict[str, str]) -> go.Figure:
+    """Test accuracy against parameter count (log axis), one marker per model, a colour per family.
+
+    Each point has keys family ("mlp" or "cnn"), params, accuracy, name and shipped (bool);
+    ``labels`` holds translated texts for params, accuracy, mlp, cnn, shipped and run.
+    """
+    fig = go.Figure()
+    colours = {"mlp": OKABE_ITO["blue"], "cnn": OKABE_ITO["vermillion"]}
+    for family in ("mlp", "cnn"):
+        for shipped in (True, False):
+            chosen = [p for p in points if p["family"] == family and bool(p["shipped"]) == shipped]
+            if not chosen:
+                continue
+            fig.add_trace(go.Scatter(
+                x=[p["params"] for p in chosen], y=[p["accuracy"] for p in chosen], mode="markers",
+                name=f'{labels[family]} · {labels["shipped" if shipped else "run"]}',
+                text=[p["name"] for p in chosen], hovertemplate="%{text}<br>%{x:,} · %{y:.2%}<extra></extra>",
+                marker=dict(color=colours[family], size=16 if shipped else 12,
+                            symbol="diamond" if shipped else "circle", line=dict(width=1, color="#333333"))))
+    fig.update_xaxes(type="log", title_text=labels["params"])
+    fig.update_yaxes(title_text=labels["accuracy"], tickformat=".1%")
+    return style_figure(fig, 380)
 
 
 def plot_run_comparison(runs: Sequence, metric: str, title: str, epoch_label: str) -> go.Figure:

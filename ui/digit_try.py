@@ -13,7 +13,7 @@ import streamlit as st
 from core.errors import UserError
 from core.inference import LoadedModel
 from data.preprocess import preprocess_drawing, preprocess_upload
-from ui.charts import plot_probabilities, upscale_digit
+from ui.charts import plot_probabilities, upscale
 from ui.state import t
 
 DRAWING_KEY = "mnist_drawing"
@@ -51,7 +51,7 @@ def _render_prediction(digit: np.ndarray, model: LoadedModel) -> None:
     with left:
         st.metric(t("try.prediction"), DIGITS[winner], t("try.confidence", p=float(probabilities[winner])),
                   delta_color="off", delta_arrow="off")
-        st.image(upscale_digit(digit, 5), caption=t("try.model_sees"), clamp=True)
+        st.image(upscale(digit, 5), caption=t("try.model_sees"), clamp=True)
     right.plotly_chart(plot_probabilities(probabilities, DIGITS, t("try.probabilities")),
                        key="mnist_probabilities")
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from core.inference import read_model_card
+from ui.datasets import dataset_name
 from ui.state import t
 
 PAGES = (  # (page file, icon, translation stem)
     ("app_pages/mnist.py", ":material/draw:", "home.card.mnist"),
+    ("app_pages/images.py", ":material/image_search:", "home.card.images"),
     ("app_pages/scale.py", ":material/stacked_bar_chart:", "home.card.scale"),
     ("app_pages/runs.py", ":material/history:", "home.card.runs"),
 )
@@ -26,9 +28,13 @@ def render_page_cards() -> None:
 
 def render_offline_status() -> None:
     """List the bundled data and shipped models, with the score on each model card."""
-    card = read_model_card("mnist_mlp")
-    rows = [t("home.offline.mnist_data")]
-    if card:
-        rows.append(t("home.offline.mnist_model", accuracy=card["test_accuracy"], date=card["date"]))
+    from core.inference import PRETRAINED_DIR
+
+    rows = [t("home.offline.mnist_data"), t("home.offline.fashion_data")]
+    for card_path in sorted(PRETRAINED_DIR.glob("*.json")):
+        card = read_model_card(card_path.stem)
+        rows.append(t("home.offline.model", model=t(f"shipped.{card['name']}"),
+                      data=dataset_name(card["settings"]["dataset"]), accuracy=card["test_accuracy"],
+                      n=card["split"]["test"], date=card["date"]))
     st.markdown("\n".join(f"- {row}" for row in rows))
     st.caption(t("home.offline.note"))

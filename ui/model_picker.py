@@ -1,20 +1,35 @@
-"""Choosing which trained model the Try and Look-inside panels use: the shipped one or a run.
+"""Choosing which trained model the Try and Look-inside panels use: a shipped one or a run.
 
-The shipped model is shared by everyone (``st.cache_resource``, never modified). A model from a
-run is loaded into the visitor's own Session State, straight from the finished job when it is still
-in memory, else from its ``.keras`` file.
+Shipped models are shared by everyone (``st.cache_resource``, never modified). A model from a run
+is loaded into the visitor's own Session State, straight from the finished job when it is still in
+memory, else from its ``.keras`` file. Every choice comes with its report on the test split of the
+data it was trained on, so the look-inside views score what the visitor is looking at.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Sequence
+
 import streamlit as st
 
-from core.inference import LoadedModel, load_model_file, load_pretrained, wrap_model
+from core.errors import UserError
+from core.inference import LoadedModel, load_model_file, load_pretrained, read_model_card, wrap_model
 from core.metrics import ClassifierReport, report_classifier
 from ui.state import get_runner, get_store, t
 
-PRETRAINED = "pretrained"
 MAX_SESSION_MODELS = 3  # runs a visitor keeps loaded at once; older ones are dropped from memory
+
+
+@dataclass(frozen=True)
+class PickedModel:
+    """The model chosen on a page, where its test scores come from, and what kind it is."""
+
+    model: LoadedModel
+    report: ClassifierReport
+    dataset: str  # "mnist", "fashion", ...
+    source: str  # "bundled" or "full"
+    family: str  # "mlp" or "cnn"
 
 
 @st.cache_resource(show_spinner=False)
@@ -23,14 +38,18 @@ def get_pretrained(name: str) -> LoadedModel:
     return load_pretrained(name)
 
 
-@st.cache_resource(show_spinner=False)
-def get_pretrained_report(name: str) -> tuple[ClassifierReport, str]:
-    """How the shipped digit model does on the bundled test split."""
-    from data.mnist import load_bundled_mnist, to_model_input
+def _score(model: LoadedModel, dataset: str, source: str) -> ClassifierReport:
+    from data.images import load_images, to_model_input
 
-    data = load_bundled_mnist()
-    model = get_pretrained(name)
-    return report_classifier(data.y_test, model.predict_batch(to_model_input(data.x_test))), "bundled"
+    data = load_images(dataset, source)
+    return report_classifier(data.y_test, model.predict_batch(to_model_input(data.x_test)))
+
+
+@st.cache_resource(show_spinner=False)
+def get_pretrained_report(name: str) -> ClassifierReport:
+    """How the shipped model ``name`` does on the bundled test split it was made for."""
+    card = read_model_card(name)
+    return _score(get_pretrained(name), card["settings"]["dataset"], "bundled")
 
 
 def _load_run_model(run_id: int) -> LoadedModel | None:
@@ -51,36 +70,50 @@ def _load_run_model(run_id: int) -> LoadedModel | None:
     return loaded
 
 
-def _run_report(run_id: int, model: LoadedModel, source: str) -> ClassifierReport:
-    from data.mnist import load_mnist, to_model_input
-
+def _run_report(run_id: int, model: LoadedModel, dataset: str, source: str) -> ClassifierReport:
     reports: dict[int, ClassifierReport] = st.session_state.setdefault("run_reports", {})
     if run_id not in reports:
-        data = load_mnist(source)
-        reports[run_id] = report_classifier(data.y_test, model.predict_batch(to_model_input(data.x_test)))
+        reports[run_id] = _score(model, dataset, source)
     return reports[run_id]
 
 
-def pick_digit_model(task: str, pretrained_name: str) -> tuple[LoadedModel, ClassifierReport, str] | None:
-    """Let the visitor choose a model; return it with its test report and the data source it used."""
-    runs = [r for r in get_store().list(task=task) if r.model_path]
-    card = get_pretrained(pretrained_name).card
-    labels = {PRETRAINED: t("model.pretrained", accuracy=card.get("test_accuracy", 0.0))}
+def pick_model(dataset: str, shipped: Sequence[str], families: Sequence[str], key: str) -> PickedModel | None:
+    """A select box of the shipped models ``shipped`` and the stored runs of ``families`` on ``dataset``.
+
+    Returns the chosen model with its test report, or None (with a message) when it cannot be used.
+    """
+    runs = [r for family in families for r in get_store().list(task=f"{dataset}-{family}") if r.model_path]
+    runs.sort(key=lambda r: r.id, reverse=True)
+    labels: dict[object, str] = {}
+    for name in shipped:
+        card = read_model_card(name)
+        labels[name] = t("model.pretrained", model=t(f"shipped.{name}"), accuracy=card.get("test_accuracy", 0.0))
     for run in runs:
-        labels[run.id] = t("model.run", run=run.id, accuracy=run.test_accuracy or 0.0,
-                           epochs=run.epochs_done, status=t(f"status.{run.status}"))
-    fresh = st.session_state.pop("just_finished_job_run", None)
-    if fresh in labels:
-        st.session_state["digit_model_choice"] = fresh
-    if st.session_state.get("digit_model_choice") not in labels:
-        st.session_state["digit_model_choice"] = PRETRAINED
-    choice = st.selectbox(t("model.choose"), list(labels), format_func=labels.get, key="digit_model_choice")
-    if choice == PRETRAINED:
-        report, source = get_pretrained_report(pretrained_name)
-        return get_pretrained(pretrained_name), report, source
-    record = next(r for r in runs if r.id == choice)
-    model = _load_run_model(choice)
-    if model is None:
-        st.error(t("model.missing", run=choice))
+        labels[run.id] = t("model.run", run=run.id, family=t(f"family.{run.task.rsplit('-', 1)[-1]}"),
+                           accuracy=run.test_accuracy or 0.0, epochs=run.epochs_done,
+                           status=t(f"status.{run.status}"))
+    if not labels:
+        st.info(t("model.none_yet"), icon=":material/model_training:")
         return None
-    return model, _run_report(choice, model, record.data_source or "bundled"), record.data_source or "bundled"
+    fresh = st.session_state.get("just_finished_job_run")
+    if fresh in labels:  # a run the visitor has just finished on this page: show it straight away
+        st.session_state.pop("just_finished_job_run")
+        st.session_state[key] = fresh
+    if st.session_state.get(key) not in labels:
+        st.session_state[key] = next(iter(labels))
+    choice = st.selectbox(t("model.choose"), list(labels), format_func=labels.get, key=key)
+    try:
+        if choice in shipped:
+            family = read_model_card(choice)["task"].rsplit("-", 1)[-1]
+            return PickedModel(get_pretrained(choice), get_pretrained_report(choice), dataset, "bundled", family)
+        record = next(r for r in runs if r.id == choice)
+        model = _load_run_model(choice)
+        if model is None:
+            st.error(t("model.missing", run=choice))
+            return None
+        source = record.data_source or "bundled"
+        family = record.task.rsplit("-", 1)[-1]
+        return PickedModel(model, _run_report(choice, model, dataset, source), dataset, source, family)
+    except UserError as exc:  # e.g. a run on the full data set, and the network is gone now
+        st.error(t(exc.key, **exc.params))
+        return None

@@ -17,7 +17,11 @@ def describe_config(config: dict) -> str:
     model, train = config.get("model", {}), config.get("train", {})
     if not model or not train:
         return ""
-    layers = "-".join(str(u) for u in model.get("hidden_units", []))
+    if "filters" in model:  # a CNN: conv filters per block, then the dense width
+        dense = f" · D{model['dense_units']}" if model.get("dense_units") else ""
+        layers = "C" + "-".join(str(f) for f in model["filters"]) + dense
+    else:
+        layers = "-".join(str(u) for u in model.get("hidden_units", []))
     return f"{layers} · {train.get('optimizer')} {train.get('learning_rate')} · {train.get('epochs')} ep"
 
 

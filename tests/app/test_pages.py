@@ -14,7 +14,7 @@ from ui.state import get_runner
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
-PAGES = ["app_pages/home.py", "app_pages/mnist.py", "app_pages/scale.py", "app_pages/runs.py"]
+PAGES = ["app_pages/home.py", "app_pages/mnist.py", "app_pages/images.py", "app_pages/scale.py", "app_pages/runs.py"]
 
 
 def open_app(lang: str = "en", page: str | None = None) -> AppTest:
@@ -79,7 +79,7 @@ def start_compact_job(epochs: int) -> tuple[AppTest, int]:
     """Open the digits page, start the Compact MLP preset for ``epochs`` and return the job id."""
     at = open_app("en", "app_pages/mnist.py")
     at.selectbox(key="mnist_preset").select("compact_mlp").run()
-    at.slider(key="epochs_compact_mlp").set_value(epochs).run()
+    at.slider(key="mnist_epochs_compact_mlp").set_value(epochs).run()
     at.button(key="mnist_start").click().run()
     assert not at.exception, at.exception
     return at, at.session_state["mnist_job"]
@@ -114,7 +114,7 @@ def test_failed_job_is_shown_with_its_reason_in_the_users_language():
 def test_moving_a_slider_does_not_restart_training_and_stop_ends_it():
     at, job_id = start_compact_job(50)
     submitted = len(get_runner().jobs())
-    at.slider(key="epochs_compact_mlp").set_value(3).run()
+    at.slider(key="mnist_epochs_compact_mlp").set_value(3).run()
     at.selectbox(key="mnist_preset").select("keras_mlp").run()
     assert at.session_state["mnist_job"] == job_id and len(get_runner().jobs()) == submitted
     assert not get_runner().get(job_id).status.finished
@@ -129,8 +129,8 @@ def test_moving_a_slider_does_not_restart_training_and_stop_ends_it():
 def test_full_mnist_offline_is_explained_and_training_falls_back_to_bundled():
     at = open_app("en", "app_pages/mnist.py")
     at.radio(key="mnist_data_source").set_value("full").run()
-    assert any("cannot be downloaded now" in w.value for w in at.warning)
-    assert any("bundled MNIST, 7,200 training" in c.value for c in at.caption)
+    assert any("cannot be used now" in w.value for w in at.warning)
+    assert any("bundled MNIST digits, 7,200 training" in c.value for c in at.caption)
 
 
 @pytest.mark.parametrize("lang, tab, heading", [("en", "Look inside", "Its most confident mistakes"),
@@ -151,3 +151,114 @@ def test_sidebar_counts_the_job_just_started():
     get_runner().stop(job_id)
     finish(at, job_id)
     assert any("0 running, 0 waiting" in c.value for c in at.sidebar.caption)
+
+
+def test_images_page_predicts_a_picked_test_image_and_shows_what_the_cnn_sees():
+    from data.images import load_bundled
+
+    at = open_app("en", "app_pages/images.py")
+    assert at.session_state["images_dataset"] == "fashion"
+    at.number_input(key="images_try_index").set_value(3).run()
+    assert not at.exception, at.exception
+    names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+    truth = names[int(load_bundled("fashion").y_test[2])]
+    assert any(truth in c.value for c in at.caption)
+    reading = next(m for m in at.metric if m.label == "The model sees")
+    assert reading.value in names
+    assert [m.value for m in at.markdown if m.value.startswith("**conv_")] == [
+        "**conv_1** · 26×26 × 32 filters", "**conv_2** · 11×11 × 64 filters", "**conv_3** · 3×3 × 64 filters"]
+    assert "Where the model looked: occlusion map" in [s.value for s in at.subheader]
+
+
+def image_bytes(image: np.ndarray, kind: str = "PNG") -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format=kind)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("lang, waiting", [("en", "Choose a picture file"), ("zh", "请选择一个图片文件")])
+def test_images_page_upload_runs_through_preprocessing_to_a_prediction(lang, waiting):
+    from data.images import load_bundled
+
+    at = open_app(lang, "app_pages/images.py")
+    at.radio(key="images_try_mode").set_value("upload").run()
+    assert any(waiting in i.value for i in at.info)
+    # A bundled trouser photo as a user would have it: dark object on white paper, 4× larger.
+    data = load_bundled("fashion")
+    index = int(np.flatnonzero(data.y_test == 1)[0])
+    photo = 255 - np.kron(data.x_test[index], np.ones((4, 4), np.uint8))
+    at.file_uploader(key="images_try_upload").upload("trousers.png", image_bytes(photo), "image/png").run()
+    assert not at.exception, at.exception
+    captions = [caption for image in at.get("image") for caption in image.captions]
+    assert any(("4 · inverted" in c) or ("4 · 反色" in c) for c in captions), captions
+    reading = next(m for m in at.metric if m.label in ("The model sees", "模型认为是"))
+    assert reading.value in ("Trouser", "裤子")
+
+
+def test_images_page_rejects_a_file_that_is_not_an_image_in_the_users_language():
+    at = open_app("zh", "app_pages/images.py")
+    at.radio(key="images_try_mode").set_value("upload").run()
+    at.file_uploader(key="images_try_upload").upload("notes.txt", b"not a picture at all", "text/plain").run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == ["这个文件不是图片：请选择一个图片文件，例如 PNG 或 JPEG 照片。"]
+
+
+def test_images_page_camera_photo_is_read_like_an_upload():
+    from data.images import load_bundled
+
+    at = open_app("en", "app_pages/images.py")
+    at.radio(key="images_try_mode").set_value("camera").run()
+    assert not at.camera_input  # nothing asks for the camera until the visitor turns it on
+    at.toggle(key="images_try_camera_on").set_value(True).run()
+    data = load_bundled("fashion")
+    index = int(np.flatnonzero(data.y_test == 8)[0])  # a bag, photographed on white paper
+    photo = 255 - np.kron(data.x_test[index], np.ones((8, 8), np.uint8))
+    at.camera_input(key="images_try_camera").upload("photo.jpg", image_bytes(photo, "JPEG")).run()
+    assert not at.exception, at.exception
+    assert next(m for m in at.metric if m.label == "The model sees").value == "Bag"
+
+
+def test_cifar10_offline_is_listed_with_its_reason(monkeypatch):
+    monkeypatch.setenv("NEURALSTAGE_OFFLINE", "1")
+    at = open_app("en", "app_pages/images.py")
+    at.segmented_control(key="images_dataset").set_value("cifar10").run()
+    assert not at.exception, at.exception
+    assert any("CIFAR-10 cannot be used now" in w.value for w in at.warning)
+
+
+def test_tiny_cnn_training_run_completes_and_appears_in_the_comparison():
+    at = open_app("en", "app_pages/images.py")
+    at.segmented_control(key="images_dataset").set_value("mnist").run()
+    at.selectbox(key="images_preset").select("custom_cnn").run()
+    at.slider(key="images_blocks").set_value(1).run()
+    at.select_slider(key="images_filters_0").set_value(8).run()
+    at.slider(key="images_epochs_custom_cnn").set_value(1).run()
+    at.button(key="images_start").click().run()
+    assert not at.exception, at.exception
+    job_id = at.session_state["images_job"]
+    finish(at, job_id)
+    job = get_runner().get(job_id)
+    assert job.status is JobStatus.DONE and job.task == "mnist-cnn"
+    assert job.result["params"] == 8 * 9 + 8 + 13 * 13 * 8 * 64 + 64 + 64 * 10 + 10
+    at.session_state["images_tab"] = "MLP vs CNN"
+    at.run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert f"Run #{job.run_id}" in table.iloc[:, 0].tolist()
+    assert any("The best CNN reaches" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("lang, heading", [("en", "What the first convolution layer looks for"),
+                                           ("zh", "第一层卷积在寻找什么")])
+def test_images_look_inside_shows_class_names_and_first_filters(lang, heading):
+    at = open_app(lang, "app_pages/images.py")
+    at.session_state["images_tab"] = "Look inside" if lang == "en" else "看内部"
+    at.run()
+    assert not at.exception, at.exception
+    assert heading in [s.value for s in at.subheader]
+    assert len(at.get("plotly_chart")) >= 2  # confusion matrix, per-class accuracy
+    assert any("89" in c.value for c in at.caption)  # the shipped Fashion CNN's 89.5 %

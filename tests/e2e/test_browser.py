@@ -121,3 +121,30 @@ def wait_for_growth(page, since: tuple[int, int], timeout: float = 60) -> tuple[
             return epoch, points
         assert time.time() < deadline, "the curves did not grow"
         time.sleep(0.5)
+
+
+def test_uploading_a_photo_on_the_images_page_shows_top3_and_feature_maps(page, app_url, tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    from data.images import load_bundled
+
+    data = load_bundled("fashion")
+    index = int(np.flatnonzero(data.y_test == 9)[0])  # an ankle boot, as a dark photo on white paper
+    photo = tmp_path / "boot.jpg"
+    Image.fromarray(255 - np.kron(data.x_test[index], np.ones((8, 8), np.uint8))).save(photo, quality=90)
+
+    page.goto(f"{app_url}/images?lang=en")
+    page.get_by_test_id("stMetricLabel").filter(has_text="The model sees").wait_for()  # a test image first
+    page.get_by_role("radio", name="Upload", exact=True).click(force=True)
+    page.get_by_text("Choose a picture file").wait_for()
+    page.locator("input[type=file]").set_input_files(str(photo))
+    page.get_by_text("4 · inverted").wait_for(timeout=30_000)
+    page.get_by_text("The three most likely classes").wait_for()
+    assert metric_value(page, "The model sees") == "Ankle boot"
+    page.get_by_text("Feature maps: what each convolution layer sees").wait_for()
+    for layer in ("conv_1", "conv_2", "conv_3"):
+        page.get_by_test_id("stMarkdown").filter(has_text=f"{layer} ·").first.wait_for()
+    page.get_by_text("Where the model looked").scroll_into_view_if_needed()
+    time.sleep(1)  # let the charts finish drawing before the picture is taken
+    save_screenshot(page, "images.png")

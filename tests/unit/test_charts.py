@@ -60,3 +60,61 @@ def test_parameter_counts_are_written_short():
 
     assert [format_count(n) for n in (60e3, 235_146, 25.6e6, 1.5e9, 175e9, 512)] == \
         ["60k", "235k", "25.6M", "1.5B", "175B", "512"]
+
+
+def test_tiles_keep_each_image_in_its_own_place():
+    from ui.charts import tile_images
+
+    images = np.zeros((5, 3, 3), np.float32)
+    for i in range(5):
+        images[i, i % 3, 0] = 1.0  # one lit pixel, in row i % 3 of image i
+    mosaic = tile_images(images, columns=2, tile_px=6, gap_px=1, gap_value=0.5)
+    scale, step = 2, 7  # 3 pixels × 2 = 6 wide, plus a 1-pixel gap
+    assert mosaic.shape == (3 * step - 1, 2 * step - 1)
+    for i in range(5):
+        top, left = (i // 2) * step, (i % 2) * step
+        tile = mosaic[top: top + 6, left: left + 6]
+        assert tile[(i % 3) * scale, 0] == 255 and tile.sum() == 255 * scale * scale
+    assert mosaic[6, 0] == 128  # the gap between rows
+    assert (mosaic[2 * step:, step:] == 128).all()  # the empty sixth place is background
+
+
+def test_colour_tiles_keep_their_channels():
+    from ui.charts import tile_images
+
+    images = np.zeros((2, 4, 4, 3), np.float32)
+    images[1, ..., 2] = 1.0  # the second image is pure blue
+    mosaic = tile_images(images, columns=2, tile_px=4, gap_px=0)
+    assert mosaic.shape == (4, 8, 3)
+    assert (mosaic[:, 4:, 2] == 255).all() and (mosaic[:, 4:, :2] == 0).all() and (mosaic[:, :4] == 0).all()
+
+
+def test_diverging_colours_are_white_at_zero_and_saturate_at_the_limit():
+    from ui.charts import diverging_colours
+
+    colours = diverging_colours(np.array([-2.0, 0.0, 1.0, 2.0]))
+    assert np.allclose(colours[1], 1.0)
+    assert np.allclose(colours[3] * 255, [0xD5, 0x5E, 0x00], atol=0.5)
+    assert np.allclose(colours[0] * 255, [0x00, 0x72, 0xB2], atol=0.5)
+    assert np.allclose(colours[2], (colours[3] + 1.0) / 2)  # half strength: halfway to white
+
+
+def test_top_classes_shows_the_three_most_likely_in_order():
+    from ui.charts import plot_top_classes
+
+    fig = plot_top_classes(np.array([0.05, 0.6, 0.1, 0.25]), ["a", "b", "c", "d"], "t")
+    assert list(fig.data[0].y) == ["b", "d", "c"]
+    assert list(fig.data[0].x) == [0.6, 0.25, 0.1]
+
+
+def test_params_against_accuracy_has_one_trace_per_family_and_origin():
+    from ui.charts import plot_params_vs_accuracy
+
+    points = [{"family": "mlp", "params": 235_146, "accuracy": 0.87, "shipped": True, "name": "MLP"},
+              {"family": "cnn", "params": 93_322, "accuracy": 0.895, "shipped": True, "name": "CNN"},
+              {"family": "cnn", "params": 87_322, "accuracy": 0.88, "shipped": False, "name": "Run #3"}]
+    labels = {"params": "p", "accuracy": "a", "mlp": "MLP", "cnn": "CNN", "shipped": "shipped", "run": "run"}
+    fig = plot_params_vs_accuracy(points, labels)
+    assert [trace.name for trace in fig.data] == ["MLP · shipped", "CNN · shipped", "CNN · run"]
+    assert fig.layout.xaxis.type == "log"
+    assert list(fig.data[2].text) == ["Run #3"]

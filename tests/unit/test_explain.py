@@ -1,4 +1,4 @@
-"""Feature maps and occlusion maps on the shipped digit CNN."""
+"""Feature maps and occlusion maps on the shipped digit CNN and on colour images."""
 
 import numpy as np
 import pytest
@@ -35,3 +35,29 @@ def test_occluding_the_digit_lowers_the_score_and_the_empty_border_does_not(cnn)
 def test_a_model_without_conv_layers_has_no_feature_maps():
     mlp = load_pretrained("mnist_mlp")
     assert feature_maps(mlp.model, np.zeros((28, 28), np.float32)) == []
+
+
+def red_square_score(batch: np.ndarray) -> np.ndarray:
+    """A stand-in classifier: class 0's probability is the mean red of rows and columns 10 to 13."""
+    score = batch[:, 10:14, 10:14, 0].mean(axis=(1, 2))
+    return np.stack([score, 1.0 - score], axis=1)
+
+
+def test_occlusion_map_of_a_colour_image_is_one_grid_of_pixels():
+    image = np.zeros((32, 32, 3), np.float32)
+    image[10:14, 10:14, 0] = 1.0  # a red square
+    heat = occlusion_map(red_square_score, image, label=0)
+    assert heat.shape == (32, 32)
+    assert heat[11, 11] > 0.3 and heat[0, 0] == 0.0 and heat[31, 31] == 0.0
+    grey = occlusion_map(lambda b: red_square_score(np.repeat(b[..., None], 3, axis=-1)), image[..., 0], 0)
+    np.testing.assert_allclose(heat, grey)  # a patch greys every channel, as it greys one
+
+
+def test_feature_maps_of_a_colour_cnn():
+    from core.devices import load_keras
+    from models.image_cnn import CNNConfig, build_model
+
+    load_keras().utils.set_random_seed(0)
+    model = build_model(CNNConfig(filters=(4, 8), pool_after=(True, False), input_shape=(32, 32, 3)))
+    maps = feature_maps(model, np.random.default_rng(0).random((32, 32, 3), dtype=np.float32))
+    assert [(name, fmap.shape) for name, fmap in maps] == [("conv_1", (30, 30, 4)), ("conv_2", (13, 13, 8))]

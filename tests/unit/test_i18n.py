@@ -59,3 +59,14 @@ def test_fashion_class_names_exist_in_both_languages_in_label_order():
     en, zh = load_locale("en"), load_locale("zh")
     assert [en[f"class.fashion.{i}"] for i in (0, 9)] == ["T-shirt/top", "Ankle boot"]
     assert all(f"class.fashion.{i}" in zh for i in range(10))
+
+
+def test_every_reason_a_data_set_can_be_unavailable_has_a_text():
+    from data.images import IMAGE_SETS, SOURCES, sources_for, unavailable_reason
+
+    # The keys are built from the data set's name, so the literal-key scan above cannot see them.
+    reasons = {unavailable_reason(name, source) for name in IMAGE_SETS for source in SOURCES}
+    assert {f"error.no_bundled_{n}" for n in IMAGE_SETS if "bundled" not in sources_for(n)} <= reasons
+    en, zh = load_locale("en"), load_locale("zh")
+    missing = sorted(key for key in reasons - {None} if key not in en or key not in zh)
+    assert missing == []

@@ -1,4 +1,4 @@
-"""The image CNN presets: shapes, parameter counts, named conv layers, refused settings."""
+"""The image CNN presets: shapes, parameter counts, named conv layers, refused settings, colour input."""
 
 import numpy as np
 import pytest
@@ -59,3 +59,38 @@ def test_augmentation_follows_the_data_set():
     assert clothes.model.shift_pixels == 0 and clothes.model.rotation == 0
     assert digits.model.filters == clothes.model.filters == PRESETS["cnn3"].model.filters
     assert build_model(digits.model).count_params() == build_model(clothes.model).count_params()
+
+
+def test_colour_input_goes_straight_into_the_convs():
+    # conv 3·3·3·32+32; 32→30→15→13→6→4, so dense 4·4·64·64+64; the rest as for 28×28
+    model = build_model(CNNConfig(input_shape=(32, 32, 3)))
+    assert model.input_shape == (None, 32, 32, 3) and model.output_shape == (None, 10)
+    assert model.count_params() == 896 + 18_496 + 36_928 + 65_600 + 650
+    assert "as_image" not in [layer.name for layer in model.layers]
+    assert "as_image" in [layer.name for layer in build_model(CNNConfig()).layers]
+    grey_with_channel = build_model(CNNConfig(input_shape=(28, 28, 1)))
+    assert grey_with_channel.count_params() == build_model(CNNConfig()).count_params()
+
+
+@pytest.mark.parametrize("shape", [(28,), (7, 7), (65, 32), (28, 28, 2), (32, 32, 3, 1)])
+def test_impossible_input_shapes_are_refused(shape):
+    with pytest.raises(UserError) as caught:
+        CNNConfig(input_shape=shape).validate()
+    assert caught.value.key == "error.input_shape"
+    with pytest.raises(UserError):
+        MLPConfig(input_shape=shape).validate()
+
+
+def test_configs_round_trip_through_the_run_store_and_old_runs_get_the_default_shape():
+    import json
+
+    from core.inference import read_model_card
+
+    colour = CNNConfig(filters=(8, 16), pool_after=(True, False), input_shape=(32, 32, 3))
+    stored = json.loads(json.dumps(colour.to_dict()))
+    assert stored["input_shape"] == [32, 32, 3] and CNNConfig.from_dict(stored) == colour
+    old = read_model_card("mnist_cnn")["settings"]["model"]  # written before input_shape existed
+    assert "input_shape" not in old and CNNConfig.from_dict(old).input_shape == (28, 28)
+    mlp = MLPConfig(hidden_units=(8,), input_shape=(32, 32, 3))
+    assert MLPConfig.from_dict(json.loads(json.dumps(mlp.to_dict()))) == mlp
+    assert MLPConfig.from_dict(read_model_card("mnist_mlp")["settings"]["model"]).input_shape == (28, 28)

@@ -48,3 +48,38 @@ def test_random_shift_moves_whole_pixels_only_when_training():
     assert shifted.sum() == pytest.approx(64.0)  # a one-pixel dot stays one pixel, just moved
     assert set(rows) <= set(range(8, 13)) and set(cols) <= set(range(10, 15))
     assert len(set(zip(rows, cols))) > 5  # different images got different shifts
+
+
+def test_colour_mlp_flattens_all_three_channels():
+    model = build_model(MLPConfig(input_shape=(32, 32, 3)))
+    assert model.input_shape == (None, 32, 32, 3)
+    assert model.count_params() == 3072 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10
+    assert first_layer_kernel(model).shape == (3072, 256)
+
+
+def shift(image: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """``image`` moved down ``rows`` and right ``cols`` pixels, zeros coming in."""
+    out = np.zeros_like(image)
+    height, width = image.shape[:2]
+    out[max(rows, 0): height + min(rows, 0), max(cols, 0): width + min(cols, 0)] = \
+        image[max(-rows, 0): height - max(rows, 0), max(-cols, 0): width - max(cols, 0)]
+    return out
+
+
+def shifts_found(images: np.ndarray, shifted: np.ndarray, max_shift: int) -> list[tuple[int, int]]:
+    """For each image, the whole-pixel shift that turns it into its output (fails when there is none)."""
+    moves = [(r, c) for r in range(-max_shift, max_shift + 1) for c in range(-max_shift, max_shift + 1)]
+    return [next(m for m in moves if np.array_equal(shift(x, *m), y)) for x, y in zip(images, shifted)]
+
+
+def test_random_shift_moves_non_square_grey_and_colour_images_alike():
+    rng = np.random.default_rng(1)
+    grey = rng.integers(1, 5, (16, 6, 9)).astype(np.float32)  # no zeros: every shift is visible
+    colour = np.stack([grey, 2 * grey, 3 * grey], axis=-1)  # (16, 6, 9, 3)
+    moved_grey = np.asarray(RandomShift(2, seed=5)(grey, training=True))
+    moved_colour = np.asarray(RandomShift(2, seed=5)(colour, training=True))
+    assert moved_colour.shape == colour.shape
+    found = shifts_found(grey, moved_grey, 2)
+    assert shifts_found(colour, moved_colour, 2) == found  # same seed, same moves, every channel alike
+    assert len(set(found)) > 3
+    assert np.array_equal(np.asarray(RandomShift(2)(colour, training=False)), colour)

@@ -7,7 +7,8 @@ from core.inference import load_pretrained, pretrained_path
 from core.metrics import report_classifier
 from data.images import load_bundled, to_model_input
 
-SHIPPED = {"mnist_mlp": 0.97, "mnist_cnn": 0.985, "fashion_cnn": 0.89}  # the issues' accuracy bars
+# Accuracy bars: the issues' targets, and for the Fashion MLP baseline its measured 87.7 % less a margin.
+SHIPPED = {"mnist_mlp": 0.97, "mnist_cnn": 0.985, "fashion_mlp": 0.87, "fashion_cnn": 0.89}
 
 
 @pytest.fixture(scope="module", params=sorted(SHIPPED))

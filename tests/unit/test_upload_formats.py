@@ -1,4 +1,4 @@
-"""Odd but real pictures people upload: each is read the right way up, in grey, or named as a problem."""
+"""Odd but real pictures people upload: each is read the right way up, in grey or colour, or named as a problem."""
 
 import io
 
@@ -86,3 +86,59 @@ def test_photo_steps_pad_to_square_shrink_and_invert_a_light_background():
     dark = photo_steps(255 - photo)
     assert not dark.inverted
     np.testing.assert_allclose(dark.model_input, steps.model_input, atol=2 / 255)
+
+
+def test_colour_decoding_keeps_red_green_blue_upright_and_on_white_paper():
+    pixels = np.zeros((20, 40, 3), np.uint8)
+    pixels[:, :20] = (200, 30, 30)  # red left half
+    pixels[:, 20:] = (30, 30, 200)  # blue right half
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise
+    rgb = decode_upload(encode(Image.fromarray(pixels), "JPEG", exif=exif, quality=95), ALL, colour=True)
+    assert rgb.shape == (40, 20, 3) and rgb.dtype == np.uint8
+    assert rgb[5, 10, 0] > 150 > rgb[5, 10, 2] and rgb[35, 10, 2] > 150 > rgb[35, 10, 0]  # red on top
+    rgba = np.zeros((16, 16, 4), np.uint8)
+    rgba[4:12, 4:12] = (0, 255, 0, 255)  # an opaque green square, the rest fully transparent
+    rgb = decode_upload(encode(Image.fromarray(rgba, "RGBA"), "PNG"), ALL, colour=True)
+    assert rgb[0, 0].tolist() == [255, 255, 255] and rgb[8, 8].tolist() == [0, 255, 0]
+
+
+def test_colour_decoding_of_cmyk_sixteen_bit_and_grey_pictures():
+    cmyk = decode_upload(encode(Image.new("CMYK", (32, 32), (0, 0, 0, 255)), "JPEG"), ALL, colour=True)
+    assert cmyk.shape == (32, 32, 3) and cmyk.max() < 40
+    wide = np.array([[0, 257 * 128, 65535]] * 8, np.uint16).repeat(4, axis=1)
+    rgb = decode_upload(encode(Image.fromarray(wide), "PNG"), ALL, colour=True)
+    assert rgb[0, 0].tolist() == [0] * 3 and rgb[0, 4].tolist() == [128] * 3 and rgb[0, 8].tolist() == [255] * 3
+    with pytest.raises(UserError) as caught:
+        decode_upload(encode(Image.new("RGB", (4, 4)), "PNG"), ALL, colour=True)
+    assert caught.value.key == "error.upload_too_small"
+
+
+def test_colour_photo_steps_pad_with_the_border_colour_and_never_invert():
+    from data.preprocess import colour_photo_steps
+
+    photo = np.empty((60, 30, 3), np.uint8)
+    photo[...] = (20, 40, 220)  # blue sky, tall
+    photo[20:40, 10:20] = (250, 250, 250)  # a white object in the middle
+    steps = colour_photo_steps(photo)
+    assert np.array_equal(steps.grey, photo)
+    assert steps.square.shape == (60, 60, 3) and steps.square[0, 0].tolist() == [20, 40, 220]
+    assert steps.small.shape == (32, 32, 3) and steps.small.dtype == np.uint8 and not steps.inverted
+    assert steps.model_input.shape == (32, 32, 3) and steps.model_input.dtype == np.float32
+    np.testing.assert_allclose(steps.model_input, steps.small / 255.0, atol=1e-7)
+    assert steps.model_input[16, 16].min() > 0.9  # the white object, kept white
+    np.testing.assert_allclose(steps.model_input[0, 0], np.array([20, 40, 220]) / 255.0, atol=1e-7)
+    assert colour_photo_steps(photo, side=16).small.shape == (16, 16, 3)
+
+
+def test_grey_photo_steps_did_not_change_with_the_colour_path():
+    from data.preprocess import photo_steps
+
+    photo = np.random.default_rng(2).integers(0, 256, (45, 23), dtype=np.uint8)
+    photo[0], photo[1:-1, 0] = 127, 127
+    photo[-1], photo[1:-1, -1] = 128, 128  # border median 127.5: rounded down to 127, as it always was
+    steps = photo_steps(photo)
+    assert steps.square.shape == (45, 45) and steps.square[0, 0] == 127 and not steps.inverted
+    expected = np.asarray(Image.fromarray(steps.square).resize((28, 28), Image.Resampling.LANCZOS))
+    assert np.array_equal(steps.small, expected)
+    assert np.array_equal(steps.square[:, 11:34], photo)

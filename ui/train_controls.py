@@ -1,0 +1,65 @@
+"""Form controls every training form shares: data source, optimiser settings, epochs and seed."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from core.training import MAX_EPOCHS, OPTIMIZERS, TrainConfig
+from ui.datasets import dataset_name, unavailable
+from ui.state import bound_translator, t
+
+LEARNING_RATES = (0.0003, 0.001, 0.002, 0.003, 0.004, 0.01, 0.03, 0.1)
+BATCH_SIZES = (16, 32, 64, 128, 256, 512)
+
+
+def render_source_choice(dataset: str, sources: Sequence[str], key: str) -> str:
+    """Bundled or full data; when the full set cannot be had now, say why and fall back to bundled."""
+    tr = bound_translator()
+    source = st.radio(t("train.data"), sources, horizontal=True, key=key,
+                      format_func=lambda s: tr(f"data.source.{s}_named", name=tr(f"dataset.{dataset}")))
+    reason = unavailable(dataset, source)
+    if reason is not None and source != "bundled":
+        st.warning(t("data.full_unavailable", name=dataset_name(dataset), reason=t(reason)),
+                   icon=":material/cloud_off:")
+        return "bundled"
+    return source
+
+
+def render_custom_training(base: TrainConfig, key: str) -> TrainConfig:
+    """Optimiser, learning rate, batch size and decay; label smoothing stays the preset's."""
+    left, right = st.columns(2)
+    optimizer = left.selectbox(t("train.optimizer"), OPTIMIZERS, index=OPTIMIZERS.index(base.optimizer),
+                               key=f"{key}_optimizer")
+    rate = right.select_slider(t("train.learning_rate"), LEARNING_RATES,
+                               base.learning_rate if base.learning_rate in LEARNING_RATES else 0.002,
+                               key=f"{key}_lr")
+    batch = left.select_slider(t("train.batch_size"), BATCH_SIZES,
+                               base.batch_size if base.batch_size in BATCH_SIZES else 128, key=f"{key}_batch")
+    decay = right.toggle(t("train.cosine_decay"), base.cosine_decay, key=f"{key}_decay")
+    return TrainConfig(optimizer=optimizer, learning_rate=rate, batch_size=batch, cosine_decay=decay,
+                       label_smoothing=base.label_smoothing)
+
+
+def render_epochs_and_seed(train: TrainConfig, preset_name: str, key: str) -> TrainConfig:
+    """Epochs (remembered per preset) and the seed that makes a run repeatable."""
+    left, right = st.columns(2)
+    epochs = left.slider(t("train.epochs"), 1, MAX_EPOCHS, train.epochs, key=f"{key}_epochs_{preset_name}")
+    seed = right.number_input(t("train.seed"), 0, 999_999, 0, key=f"{key}_seed", help=t("train.seed_help"))
+    return TrainConfig(**{**train.to_dict(), "epochs": int(epochs), "seed": int(seed)})
+
+
+def training_rows(train: TrainConfig) -> list[tuple[str, object]]:
+    """The optimiser settings as (translated name, value) rows for a settings table."""
+    return [(t("train.optimizer"), train.optimizer), (t("train.learning_rate"), train.learning_rate),
+            (t("train.batch_size"), train.batch_size), (t("train.cosine_decay"), t(f"common.{train.cosine_decay}")),
+            (t("train.label_smoothing"), train.label_smoothing)]
+
+
+def render_settings_table(rows: list[tuple[str, object]]) -> None:
+    """A preset's settings, folded away under an expander."""
+    with st.expander(t("train.show_settings")):
+        table = pd.DataFrame([(k, str(v)) for k, v in rows], columns=[t("train.setting"), t("train.value")])
+        st.dataframe(table, hide_index=True, width="stretch")
