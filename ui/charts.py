@@ -201,8 +201,12 @@ def plot_params_vs_accuracy(points: Sequence[dict], labels: dict[str, str]) -> g
                 text=[p["name"] for p in chosen], hovertemplate="%{text}<br>%{x:,} · %{y:.2%}<extra></extra>",
                 marker=dict(color=colours[family], size=16 if shipped else 12,
                             symbol="diamond" if shipped else "circle", line=dict(width=1, color="#333333"))))
-    fig.update_xaxes(type="log", title_text=labels["params"])
-    fig.update_yaxes(title_text=labels["accuracy"], tickformat=".1%")
+    params = [p["params"] for p in points] or [1]
+    accuracy = [p["accuracy"] for p in points] or [0.5]
+    low, high = np.log10(min(params)), np.log10(max(params))
+    fig.update_xaxes(type="log", title_text=labels["params"], range=[low - 0.15, high + 0.15])
+    fig.update_yaxes(title_text=labels["accuracy"], tickformat=".1%",
+                     range=[min(accuracy) - 0.01, min(1.0, max(accuracy) + 0.01)])
     return style_figure(fig, 380)
 
 

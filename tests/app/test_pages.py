@@ -91,7 +91,7 @@ def test_tiny_training_run_completes_and_shows_its_metrics():
     job = get_runner().get(job_id)
     assert job.status is JobStatus.DONE and len(job.epoch_metrics) == 1
     assert any("Finished" in s.value and f"run #{job.run_id}" in s.value for s in at.success)
-    assert {m.label for m in at.metric} >= {"Epoch", "Elapsed", "Digits / s"}
+    assert {m.label for m in at.metric} >= {"Epoch", "Elapsed", "Images / s"}
     history = open_app("en", "app_pages/runs.py")
     assert job.run_id in history.dataframe[0].value.iloc[:, 0].tolist()
 

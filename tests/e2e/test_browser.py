@@ -86,7 +86,7 @@ def test_one_epoch_training_finishes_and_a_long_one_grows_until_stopped(page, ap
     page.get_by_role("tab", name="Train").click()
     set_epochs_to_minimum(page)
     page.get_by_role("button", name="Start training").click()
-    page.get_by_text(re.compile(r"Finished: .* on the test digits")).wait_for(timeout=120_000)
+    page.get_by_text(re.compile(r"Finished: .* on the test images")).wait_for(timeout=120_000)
     page.get_by_test_id("stPlotlyChart").first.wait_for()
 
     page.goto(f"{app_url}/mnist?lang=en")
