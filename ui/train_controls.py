@@ -29,7 +29,7 @@ def render_source_choice(dataset: str, sources: Sequence[str], key: str) -> str:
 
 
 def render_custom_training(base: TrainConfig, key: str) -> TrainConfig:
-    """Optimiser, learning rate, batch size and decay; label smoothing stays the preset's."""
+    """Optimiser, learning rate, batch size and decay; label smoothing and epochs start as the preset's."""
     left, right = st.columns(2)
     optimizer = left.selectbox(t("train.optimizer"), OPTIMIZERS, index=OPTIMIZERS.index(base.optimizer),
                                key=f"{key}_optimizer")
@@ -40,7 +40,7 @@ def render_custom_training(base: TrainConfig, key: str) -> TrainConfig:
                                base.batch_size if base.batch_size in BATCH_SIZES else 128, key=f"{key}_batch")
     decay = right.toggle(t("train.cosine_decay"), base.cosine_decay, key=f"{key}_decay")
     return TrainConfig(optimizer=optimizer, learning_rate=rate, batch_size=batch, cosine_decay=decay,
-                       label_smoothing=base.label_smoothing)
+                       label_smoothing=base.label_smoothing, epochs=base.epochs)
 
 
 def render_epochs_and_seed(train: TrainConfig, preset_name: str, key: str) -> TrainConfig:
