@@ -1,6 +1,6 @@
 """The app as a visitor meets it: a real server, a real browser, a mouse that draws.
 
-``NEURALSTAGE_UPDATE_SCREENSHOT=1`` also writes the README's screenshot to docs/screenshot.png;
+``NEURALSTAGE_UPDATE_SCREENSHOT=1`` also writes the README's screenshots to docs/;
 otherwise screenshots go to artifacts/ (ignored by git).
 """
 
@@ -35,8 +35,9 @@ def draw(page, strokes) -> None:
 def save_screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name))
-    if name == "digits.png" and os.environ.get("NEURALSTAGE_UPDATE_SCREENSHOT") == "1":
-        page.screenshot(path=str(REPO / "docs" / "screenshot.png"))
+    readme_pictures = {"digits.png": "screenshot.png", "images.png": "screenshot_images.png"}
+    if name in readme_pictures and os.environ.get("NEURALSTAGE_UPDATE_SCREENSHOT") == "1":
+        page.screenshot(path=str(REPO / "docs" / readme_pictures[name]))
 
 
 def metric_value(page, label: str) -> str:
