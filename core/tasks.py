@@ -1,7 +1,8 @@
-"""Image training tasks: what a job does from settings to a scored model, and how it is recorded.
+"""Training tasks: what a job does from settings to a scored model, and how it is recorded.
 
-A task is a model family trained on an image data set ("mnist-mlp", "fashion-cnn", "cifar10-cnn", ...).
-``train_image_classifier`` is the whole workflow (data, seed, model, fit, test score) as one plain
+A task is a model family trained on a data set ("mnist-mlp", "fashion-cnn", "speech-gru", ...). A
+job spec (``ImageJobSpec`` here, ``SpeechJobSpec`` in core/speech_tasks.py) says what to train and
+gives its splits as model-ready arrays; ``train_classifier`` is the whole workflow (data, seed, model, fit, test score) as one plain
 function; ``make_training_work`` wraps it for the job runner, and ``record_job`` files a finished
 job in the run store. ``tools.bench`` runs both to measure what the runner costs. The model is
 built by the ``build_model`` of the module that defines its config class, so a new family only
@@ -68,30 +69,59 @@ class ImageJobSpec:
         return {"model": self.model.to_dict(), "train": self.train.to_dict(), "dataset": self.dataset,
                 "data_source": self.data_source, "train_limit": self.train_limit}
 
+    def arrays(self) -> TrainingArrays:
+        """The splits this spec trains, validates and tests on, ready for the model."""
+        return image_arrays(self)
+
 
 def build_from_config(config: Any) -> Any:
     """Build the Keras model a config describes, with its own model file's ``build_model``."""
     return importlib.import_module(type(config).__module__).build_model(config)
 
 
-def train_image_classifier(spec: ImageJobSpec, callbacks: Sequence[Any] = ()) -> dict[str, Any]:
-    """Train the model ``spec`` describes on its data set and score it on the test split.
+@dataclass(frozen=True)
+class TrainingArrays:
+    """Model-ready inputs and labels of one task's splits, and where they came from."""
 
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    source: str  # "bundled" or "full"
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        """How many samples each split holds."""
+        return {"train": len(self.y_train), "validation": len(self.y_val), "test": len(self.y_test)}
+
+
+def image_arrays(spec: ImageJobSpec) -> TrainingArrays:
+    """The image splits ``spec`` trains on, scaled to [0, 1], the training split cut to ``train_limit``."""
+    data = load_images(spec.dataset, spec.data_source)
+    x_train, y_train = data.x_train, data.y_train
+    if spec.train_limit:
+        x_train, y_train = x_train[: spec.train_limit], y_train[: spec.train_limit]
+    # Scaled after the cut: the full CIFAR-10 is 550 MB as float32.
+    return TrainingArrays(to_model_input(x_train), y_train, to_model_input(data.x_val), data.y_val,
+                          to_model_input(data.x_test), data.y_test, data.source)
+
+
+def train_classifier(spec: Any, callbacks: Sequence[Any] = ()) -> dict[str, Any]:
+    """Train the model ``spec`` describes on the arrays ``spec.arrays()`` gives; score it on the test split.
+
+    Works for every job spec with ``validate``, ``arrays``, ``model`` (a config) and ``train``.
     Returns the model, its per-epoch history, test accuracy and loss, test-set probabilities,
     parameter count and the data sizes.
     """
     spec.validate()
     keras = load_keras()
-    data = load_images(spec.dataset, spec.data_source)
-    x_train, y_train = data.x_train, data.y_train
-    if spec.train_limit:
-        x_train, y_train = x_train[: spec.train_limit], y_train[: spec.train_limit]
-    x_train = to_model_input(x_train)  # after the cut: the full CIFAR-10 is 550 MB as float32
+    data = spec.arrays()
     keras.utils.set_random_seed(spec.train.seed)
     model = build_from_config(spec.model)
-    history = fit_classifier(model, x_train, y_train, (to_model_input(data.x_val), data.y_val),
-                             spec.train, callbacks)
-    probabilities = model.predict(to_model_input(data.x_test), batch_size=1024, verbose=0)
+    history = fit_classifier(model, data.x_train, data.y_train, (data.x_val, data.y_val), spec.train, callbacks)
+    probabilities = model.predict(data.x_test, batch_size=1024, verbose=0)
     picked = probabilities[np.arange(len(data.y_test)), data.y_test.astype(int)]
     return {
         "model": model,
@@ -101,16 +131,16 @@ def train_image_classifier(spec: ImageJobSpec, callbacks: Sequence[Any] = ()) ->
         "test_probabilities": probabilities,
         "params": int(model.count_params()),
         "data_source": data.source,
-        "data_sizes": {**data.sizes, "train": len(y_train)},
+        "data_sizes": data.sizes,
     }
 
 
-def make_training_work(spec: ImageJobSpec) -> WorkFn:
-    """The job-runner work function for ``spec``."""
+def make_training_work(spec: Any) -> WorkFn:
+    """The job-runner work function for ``spec`` (validated now, so bad settings never queue)."""
     spec.validate()
 
     def work(context: JobContext) -> dict[str, Any]:
-        return train_image_classifier(spec, callbacks=[context.callback])
+        return train_classifier(spec, callbacks=[context.callback])
 
     return work
 

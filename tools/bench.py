@@ -48,14 +48,12 @@ def _plain_fit_seconds(spec, callbacks=()) -> tuple[float, Any, dict]:
     """Seed, build and ``model.fit`` directly, as a script would: the baseline for the overhead."""
     from core.tasks import build_from_config
     from core.training import fit_classifier
-    from data.images import load_images, to_model_input
 
-    data = load_images(spec.dataset, spec.data_source)
-    x_train, x_val = to_model_input(data.x_train), to_model_input(data.x_val)
+    data = spec.arrays()
     started = time.perf_counter()
     load_keras().utils.set_random_seed(spec.train.seed)
     model = build_from_config(spec.model)
-    history = fit_classifier(model, x_train, data.y_train, (x_val, data.y_val), spec.train, callbacks)
+    history = fit_classifier(model, data.x_train, data.y_train, (data.x_val, data.y_val), spec.train, callbacks)
     return time.perf_counter() - started, model, history
 
 
@@ -78,11 +76,9 @@ def _time_to_target(spec, target: float) -> float | None:
 
     The test split is scored after every epoch; the scoring time is taken off the clock.
     """
-    from data.images import load_images, to_model_input
-
     keras = load_keras()
-    data = load_images(spec.dataset, spec.data_source)
-    x_test = to_model_input(data.x_test)
+    data = spec.arrays()
+    x_test = data.x_test
 
     class TargetWatch(keras.callbacks.Callback):
         def __init__(self):
@@ -111,10 +107,8 @@ def bench_training(task: str = "mnist-mlp", repeats: int = 3) -> dict[str, Any]:
     ten per cent from run to run, so the overhead compares the fastest of each: the noise only ever
     adds time, and the minimum is the closest to each path's own cost.
     """
-    from data.images import load_images, to_model_input
-
     spec = _spec(task)
-    data = load_images(spec.dataset, spec.data_source)
+    data = spec.arrays()
     warmup = replace(spec, train=replace(spec.train, epochs=1), train_limit=512)
     _plain_fit_seconds(warmup)  # first-use costs of the backend stay out of both measurements
 
@@ -123,7 +117,7 @@ def bench_training(task: str = "mnist-mlp", repeats: int = 3) -> dict[str, Any]:
         seconds, model, history = _plain_fit_seconds(spec)
         plain.append(seconds)
         runner.append(_runner_fit_seconds(spec))
-    predicted = model.predict(to_model_input(data.x_test), batch_size=1024, verbose=0).argmax(axis=1)
+    predicted = model.predict(data.x_test, batch_size=1024, verbose=0).argmax(axis=1)
     epochs = len(history["loss"])
     train_s = float(np.median(plain))
     return {

@@ -16,7 +16,7 @@ import time
 
 from core.devices import backend_name, describe_device, load_keras
 from core.inference import PRETRAINED_DIR, pretrained_path
-from core.tasks import ImageJobSpec, train_image_classifier
+from core.tasks import ImageJobSpec, train_classifier
 
 
 DATA_NOTES = {
@@ -34,7 +34,7 @@ LIMITATIONS = {
 def train_shipped(name: str, spec: ImageJobSpec, architecture: str, intended_use: str) -> dict:
     """Train ``spec`` on its bundled data, save it as ``models/pretrained/NAME.keras`` with a card."""
     started = time.perf_counter()
-    result = train_image_classifier(spec)
+    result = train_classifier(spec)
     seconds = time.perf_counter() - started
     PRETRAINED_DIR.mkdir(parents=True, exist_ok=True)
     result["model"].save(pretrained_path(name))

@@ -39,6 +39,12 @@ def get_pretrained(name: str) -> LoadedModel:
 
 
 def _score(model: LoadedModel, dataset: str, source: str) -> ClassifierReport:
+    """The model's report on the test split of ``dataset`` from ``source`` (images or speech)."""
+    if dataset == "speech":
+        from data.speech import load_speech
+
+        test = load_speech().test
+        return report_classifier(test.y, model.predict_batch(test.x))
     from data.images import load_images, to_model_input
 
     data = load_images(dataset, source)

@@ -118,3 +118,37 @@ def test_params_against_accuracy_has_one_trace_per_family_and_origin():
     assert [trace.name for trace in fig.data] == ["MLP · shipped", "CNN · shipped", "CNN · run"]
     assert fig.layout.xaxis.type == "log"
     assert list(fig.data[2].text) == ["Run #3"]
+
+
+def test_waveform_is_thinned_but_keeps_the_peaks():
+    from ui.speech_charts import plot_waveform
+
+    clip = np.zeros(8000, np.float32)
+    clip[4321] = 0.9  # one click: thinning must not lose it
+    fig = plot_waveform(clip, 8000, {"time": "t", "amplitude": "a"})
+    assert len(fig.data[0].y) <= 2000 and max(fig.data[0].y) == np.float32(0.9)
+
+
+def test_the_model_is_sure_from_the_first_frame_that_stays_above_half():
+    from ui.speech_charts import first_sure_frame
+
+    probabilities = np.zeros((6, 10))
+    probabilities[:, 3] = [0.1, 0.6, 0.4, 0.7, 0.8, 0.9]  # sure from frame 3 on, not from the early blip
+    assert first_sure_frame(probabilities, 3) == 3
+    probabilities[-1, 3] = 0.3
+    assert first_sure_frame(probabilities, 3) is None
+
+
+def test_over_time_panels_share_the_frame_axis():
+    from ui.speech_charts import plot_over_time
+
+    frames = 12
+    labels = {k: k for k in ("mel", "hidden", "probability", "time", "band", "unit")}
+    probabilities = np.full((frames, 10), 0.05)
+    probabilities[:, 7] = 0.55
+    fig = plot_over_time(np.zeros((frames, 40)), np.zeros((frames, 64)), probabilities, 0.01,
+                         [str(d) for d in range(10)], labels)
+    mel, hidden = fig.data[0], fig.data[1]
+    assert np.asarray(mel.z).shape == (40, frames) and np.asarray(hidden.z).shape == (64, frames)
+    assert [t.name for t in fig.data[2:] if t.showlegend] == ["7"]
+    assert abs(fig.data[2].x[-1] - 0.11) < 1e-9

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from core.errors import UserError
-from core.tasks import ImageJobSpec, train_image_classifier
+from core.tasks import ImageJobSpec, train_classifier
 from core.training import TrainConfig
 from data.images import (CIFAR10_BATCHES_DIR, full_cached, load_full, load_images, read_cifar_batch,
                          sources_for, unavailable_reason)
@@ -111,7 +111,7 @@ def test_job_spec_adapts_the_model_to_the_data_set_and_refuses_bundled_cifar10()
 def test_one_epoch_on_the_cached_copy_trains_a_colour_model(cifar10_cache, model):
     spec = ImageJobSpec(model=model, train=TrainConfig(epochs=1, batch_size=16, seed=3), data_source="full",
                         train_limit=64, dataset="cifar10")
-    result = train_image_classifier(spec)
+    result = train_classifier(spec)
     assert result["model"].input_shape == (None, 32, 32, 3)
     assert np.isfinite(result["history"]["loss"]).all()
     assert result["test_probabilities"].shape == (20, 10)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from core.errors import UserError
-from core.tasks import ImageJobSpec, train_image_classifier
+from core.tasks import ImageJobSpec, train_classifier
 from core.training import MAX_EPOCHS, TrainConfig
 from models.mnist_mlp import MLPConfig
 
@@ -23,8 +23,8 @@ def test_out_of_range_training_settings_are_refused(config):
 
 
 def test_training_learns_and_repeats_with_the_same_seed():
-    first = train_image_classifier(TINY)
-    second = train_image_classifier(TINY)
+    first = train_classifier(TINY)
+    second = train_classifier(TINY)
     losses = first["history"]["loss"]
     assert len(losses) == 2 and all(np.isfinite(losses))
     assert losses[1] < losses[0]
@@ -36,7 +36,7 @@ def test_training_learns_and_repeats_with_the_same_seed():
 def test_label_smoothing_path_reports_accuracy():
     spec = ImageJobSpec(model=MLPConfig(hidden_units=(16,)),
                         train=TrainConfig(epochs=1, batch_size=128, label_smoothing=0.1), train_limit=256)
-    result = train_image_classifier(spec)
+    result = train_classifier(spec)
     assert 0.0 <= result["history"]["val_accuracy"][0] <= 1.0
     assert result["test_probabilities"].shape == (2000, 10)
 
