@@ -124,7 +124,8 @@ def describe_device() -> DeviceInfo:
 
 
 def compile_predict_fn(model: Any) -> Callable[[np.ndarray], np.ndarray]:
-    """Return ``f(batch) -> probabilities`` running ``model`` in inference mode through a compiled call.
+    """Return ``f(batch) -> probabilities`` running ``model`` in inference mode through a compiled call
+    (a list of arrays for a model with several outputs).
 
     ``model.predict`` builds a data pipeline on every call (about 50 ms here); a traced function
     costs about a millisecond for the small models of this app.
@@ -135,7 +136,7 @@ def compile_predict_fn(model: Any) -> Callable[[np.ndarray], np.ndarray]:
 
         spec = tf.TensorSpec((None, *model.input_shape[1:]), tf.float32)
         traced = tf.function(lambda x: model(x, training=False), input_signature=[spec])
-        return lambda batch: traced(np.asarray(batch, np.float32)).numpy()
+        return lambda batch: _to_numpy(traced(np.asarray(batch, np.float32)))
     if backend == "jax":
         import jax
 
@@ -147,7 +148,14 @@ def compile_predict_fn(model: Any) -> Callable[[np.ndarray], np.ndarray]:
         def predict(batch: np.ndarray) -> np.ndarray:
             trainable = [v.value for v in model.trainable_variables]
             non_trainable = [v.value for v in model.non_trainable_variables]
-            return np.asarray(run(trainable, non_trainable, np.asarray(batch, np.float32)))
+            return _to_numpy(run(trainable, non_trainable, np.asarray(batch, np.float32)))
 
         return predict
-    return lambda batch: np.asarray(model.predict_on_batch(np.asarray(batch, np.float32)))
+    return lambda batch: _to_numpy(model.predict_on_batch(np.asarray(batch, np.float32)))
+
+
+def _to_numpy(outputs: Any) -> Any:
+    """A backend tensor as a NumPy array; a model with several outputs gives a list of them."""
+    if isinstance(outputs, (list, tuple)):
+        return [_to_numpy(output) for output in outputs]
+    return np.asarray(outputs)

@@ -1,7 +1,8 @@
 """Looking inside image classifiers: feature maps per conv layer, and occlusion sensitivity.
 
 Both use only Keras's own model API and a prediction function, so they work the same on every
-Keras backend. Occlusion sensitivity (Zeiler & Fergus, 2014): cover one patch of the image with
+Keras backend. For recurrent speech models, ``over_time`` gives the spectrogram, hidden states and
+per-frame votes of one clip. Occlusion sensitivity (Zeiler & Fergus, 2014): cover one patch of the image with
 grey, see how much the probability of the class drops; where it drops most is what the model
 looked at. Images are (H, W) grey or (H, W, 3) colour; a patch greys every channel, and both
 views come back per pixel of the image.
@@ -9,11 +10,12 @@ views come back per pixel of the image.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, Callable
 
 import numpy as np
 
-from core.devices import load_keras
+from core.devices import compile_predict_fn, load_keras
 
 GREY = 0.5  # patch value: neither ink nor background, on the [0, 1] scale the models read
 
@@ -52,3 +54,20 @@ def occlusion_map(predict_batch: Callable[[np.ndarray], np.ndarray], image: np.n
         total[top: top + patch, left: left + patch] += drop
         counts[top: top + patch, left: left + patch] += 1
     return np.divide(total, counts, out=np.zeros_like(total), where=counts > 0)
+
+
+# One compiled look-inside model per trained speech model, dropped with it: building one takes about
+# a second, and every build adds a node to the shared classifier layer.
+_INSIDE = weakref.WeakKeyDictionary()
+
+
+def over_time(model: Any, clip: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For one clip: log-mel frames (frames, mels), the last recurrent layer's states (frames, units)
+    and each frame's class probabilities (frames, classes), from ``models.speech_rnn.inside_model``."""
+    predict = _INSIDE.get(model)
+    if predict is None:
+        from models.speech_rnn import inside_model
+
+        predict = _INSIDE[model] = compile_predict_fn(inside_model(model))
+    frames, states, per_frame = predict(np.asarray(clip, np.float32)[None])
+    return frames[0], states[0], per_frame[0]

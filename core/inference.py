@@ -39,6 +39,7 @@ def wrap_model(model: Any, card: dict[str, Any] | None = None) -> LoadedModel:
 def load_model_file(path: Path | str, card: dict[str, Any] | None = None) -> LoadedModel:
     """Load a ``.keras`` file written by this app (custom layers included)."""
     import models.layers  # noqa: F401  registers the custom layers with Keras's loader
+    import models.speech_layers  # noqa: F401
 
     model = load_keras().saving.load_model(path, compile=False)
     return wrap_model(model, card)

@@ -1,10 +1,13 @@
 """Evaluate a shipped model on labelled data from outside the app.
 
     python -m tools.evaluate mnist-mlp --data DIR --json     (or mnist-cnn, fashion-cnn)
+    python -m tools.evaluate speech --data DIR --json
 
-DIR holds MNIST-format IDX files, ``t10k-images-idx3-ubyte`` and ``t10k-labels-idx1-ubyte``
-(optionally ``.gz``), such as the official MNIST test set. Prints the number of digits, accuracy,
-per-class accuracy and the confusion matrix.
+For the image models DIR holds MNIST-format IDX files, ``t10k-images-idx3-ubyte`` and
+``t10k-labels-idx1-ubyte`` (optionally ``.gz``), such as the official MNIST test set. For the speech
+model DIR holds WAV files named ``<digit>_<anything>.wav`` (the Free Spoken Digit Dataset's naming),
+searched recursively; each goes through the same preparation as a recording on the page. Prints the
+number of samples, accuracy, per-class accuracy and the confusion matrix.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 from core.errors import UserError
 from core.i18n import translate
 
-MODELS = {"mnist-mlp": "mnist_mlp", "mnist-cnn": "mnist_cnn", "fashion-cnn": "fashion_cnn"}
+MODELS = {"mnist-mlp": "mnist_mlp", "mnist-cnn": "mnist_cnn", "fashion-cnn": "fashion_cnn", "speech": "speech"}
 
 
 def evaluate_images(model_name: str, folder: Path) -> dict:
@@ -39,24 +42,44 @@ def evaluate_images(model_name: str, folder: Path) -> dict:
             "confusion_matrix": report.confusion.tolist()}
 
 
+def evaluate_speech(folder: Path, model_name: str = "speech") -> dict:
+    """Score the shipped speech model on the ``<digit>_*.wav`` recordings under ``folder``."""
+    from core.audio import read_labelled_clips
+    from core.inference import load_pretrained
+    from core.metrics import report_classifier
+
+    if not Path(folder).is_dir():
+        raise UserError("error.folder_missing", folder=str(folder))
+    clips, labels, _, skipped = read_labelled_clips(folder)
+    if len(labels) == 0:
+        raise UserError("error.no_labelled_audio", folder=str(folder))
+    model = load_pretrained(MODELS[model_name])
+    report = report_classifier(labels, model.predict_batch(clips))
+    return {"model": model_name, "n": int(len(labels)), "accuracy": round(report.accuracy, 4),
+            "per_class_accuracy": [None if a != a else round(float(a), 4) for a in report.per_class_accuracy],
+            "confusion_matrix": report.confusion.tolist(),
+            "skipped": [{"file": name, "reason": translate("en", key)} for name, key in skipped]}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line, evaluate, print; exit status 2 with a message on bad input."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", choices=sorted(MODELS))
-    parser.add_argument("--data", type=Path, required=True, help="folder with the IDX test files")
+    parser.add_argument("--data", type=Path, required=True, help="folder with IDX test files or <digit>_*.wav")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     try:
-        result = evaluate_images(args.model, args.data)
+        result = (evaluate_speech(args.data) if args.model == "speech"
+                  else evaluate_images(args.model, args.data))
     except UserError as exc:
         print(translate("en", exc.key, **exc.params), file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"{result['model']}: {result['accuracy']:.2%} of {result['n']} images")
+        print(f"{result['model']}: {result['accuracy']:.2%} of {result['n']} samples")
         for label, accuracy in enumerate(result["per_class_accuracy"]):
-            print(f"  class {label}: {accuracy:.2%}")
+            print(f"  class {label}: " + ("–" if accuracy is None else f"{accuracy:.2%}"))
     return 0
 
 

@@ -35,6 +35,11 @@ def unavailable(dataset: str, source: str) -> str | None:
 def render_data_note(dataset: str, source: str) -> None:
     """A caption naming the data a model trains on: set, split sizes, where it comes from, licence."""
     name = dataset_name(dataset)
+    if dataset == "speech":
+        from data.speech import load_speech
+
+        st.caption(t("data.note.speech", **load_speech().sizes), help=t("data.note.speech.help"))
+        return
     if source == "bundled":
         from data.images import load_bundled
 

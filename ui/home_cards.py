@@ -8,9 +8,11 @@ from core.inference import read_model_card
 from ui.datasets import dataset_name
 from ui.state import t
 
+CARDS_PER_ROW = 3  # wide enough for a pitch and a link on a laptop; Streamlit stacks them on a phone
 PAGES = (  # (page file, icon, translation stem)
     ("app_pages/mnist.py", ":material/draw:", "home.card.mnist"),
     ("app_pages/images.py", ":material/image_search:", "home.card.images"),
+    ("app_pages/speech.py", ":material/graphic_eq:", "home.card.speech"),
     ("app_pages/scale.py", ":material/stacked_bar_chart:", "home.card.scale"),
     ("app_pages/runs.py", ":material/history:", "home.card.runs"),
 )
@@ -18,7 +20,7 @@ PAGES = (  # (page file, icon, translation stem)
 
 def render_page_cards() -> None:
     """One bordered card per page, with a short pitch and a link."""
-    columns = st.columns(len(PAGES))
+    columns = [column for start in range(0, len(PAGES), CARDS_PER_ROW) for column in st.columns(CARDS_PER_ROW)]
     for column, (page, icon, stem) in zip(columns, PAGES):
         with column.container(border=True):
             st.markdown(f"#### {t(stem + '.title')}")
@@ -30,7 +32,7 @@ def render_offline_status() -> None:
     """List the bundled data and shipped models, with the score on each model card."""
     from core.inference import PRETRAINED_DIR
 
-    rows = [t("home.offline.mnist_data"), t("home.offline.fashion_data")]
+    rows = [t("home.offline.mnist_data"), t("home.offline.fashion_data"), t("home.offline.speech_data")]
     for card_path in sorted(PRETRAINED_DIR.glob("*.json")):
         card = read_model_card(card_path.stem)
         rows.append(t("home.offline.model", model=t(f"shipped.{card['name']}"),

@@ -43,8 +43,8 @@ def _score(model: LoadedModel, dataset: str, source: str) -> ClassifierReport:
     if dataset == "speech":
         from data.speech import load_speech
 
-        test = load_speech().test
-        return report_classifier(test.y, model.predict_batch(test.x))
+        data = load_speech()
+        return report_classifier(data.y_test, model.predict_batch(data.x_test))
     from data.images import load_images, to_model_input
 
     data = load_images(dataset, source)

@@ -14,7 +14,8 @@ from ui.state import get_runner
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
-PAGES = ["app_pages/home.py", "app_pages/mnist.py", "app_pages/images.py", "app_pages/scale.py", "app_pages/runs.py"]
+PAGES = ["app_pages/home.py", "app_pages/mnist.py", "app_pages/images.py", "app_pages/speech.py", "app_pages/scale.py",
+         "app_pages/runs.py"]
 
 
 def open_app(lang: str = "en", page: str | None = None) -> AppTest:
@@ -262,3 +263,78 @@ def test_images_look_inside_shows_class_names_and_first_filters(lang, heading):
     assert heading in [s.value for s in at.subheader]
     assert len(at.get("plotly_chart")) >= 2  # confusion matrix, per-class accuracy
     assert any("89" in c.value for c in at.caption)  # the shipped Fashion CNN's 89.5 %
+
+
+def wav_bytes(signal: np.ndarray, rate: int, subtype: str = "PCM_16") -> bytes:
+    import io
+
+    import soundfile
+
+    buffer = io.BytesIO()
+    soundfile.write(buffer, signal, rate, format="WAV", subtype=subtype)
+    return buffer.getvalue()
+
+
+def corpus_clip_as_recording(index: int) -> tuple[bytes, np.ndarray]:
+    """A held-out corpus clip as a browser would record it: 16 kHz, quieter, with silence around it."""
+    from scipy.signal import resample_poly
+
+    from data.speech import load_speech
+
+    clip = np.asarray(load_speech().x_test[index])
+    recording = np.concatenate([np.zeros(4000), 0.3 * resample_poly(clip, 2, 1), np.zeros(6000)])
+    return wav_bytes(recording.astype(np.float32), 16000), clip
+
+
+def test_a_recorded_digit_goes_through_preparation_to_the_same_answer_as_the_clean_clip():
+    from core.inference import load_pretrained
+
+    payload, clip = corpus_clip_as_recording(7)
+    expected = int(load_pretrained("speech").predict_one(clip).argmax())
+    at = open_app("en", "app_pages/speech.py")
+    assert any("Record a digit" in i.value for i in at.info)
+    at.audio_input(key="speech_try_record").set_value(("digit.wav", payload, "audio/wav")).run()
+    assert not at.exception, at.exception
+    assert next(m for m in at.metric if m.label == "The model hears").value.startswith(f"{expected} · ")
+    assert any("Recording: 16,000 Hz" in c.value for c in at.caption)
+    assert any(c.value.startswith("The network's frame-by-frame vote") or c.value.startswith("No single frame")
+               for c in at.caption)
+
+
+@pytest.mark.parametrize("payload, message", [
+    (wav_bytes(np.zeros(8000, np.float32), 8000), "没有听到语音"),
+    (b"RIFF\x00\x00\x00\x00WAVEfmt garbage", "这个文件不是应用能读取的声音文件"),
+])
+def test_bad_recordings_get_a_clear_message_in_the_users_language(payload, message):
+    at = open_app("zh", "app_pages/speech.py")
+    at.radio(key="speech_try_mode").set_value("upload").run()
+    at.file_uploader(key="speech_try_upload").upload("clip.wav", payload, "audio/wav").run()
+    assert not at.exception, at.exception
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_a_test_clip_shows_the_state_over_time_and_look_inside_scores_both_languages():
+    at = open_app("en", "app_pages/speech.py")
+    at.radio(key="speech_try_mode").set_value("example").run()
+    assert not at.exception, at.exception
+    assert "Over time: what the network hears, remembers and believes" in [s.value for s in at.subheader]
+    at.session_state["speech_tab"] = "Look inside"
+    at.run()
+    assert not at.exception, at.exception
+    headings = [s.value for s in at.subheader]
+    assert any(h.startswith("English: ") for h in headings) and any(h.startswith("Mandarin: ") for h in headings)
+
+
+def test_tiny_gru_training_run_completes():
+    at = open_app("en", "app_pages/speech.py")
+    at.session_state["speech_tab"] = "Train"
+    at.run()
+    at.slider(key="speech_copies").set_value(0).run()
+    at.slider(key="speech_epochs_gru").set_value(1).run()
+    at.button(key="speech_start").click().run()
+    assert not at.exception, at.exception
+    job_id = at.session_state["speech_job"]
+    finish(at, job_id, timeout=240)
+    job = get_runner().get(job_id)
+    assert job.status is JobStatus.DONE and job.task == "speech-gru", job.error
+    assert job.result["params"] == 21_002

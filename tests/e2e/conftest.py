@@ -68,9 +68,34 @@ def app_url():
         log.close()
 
 
+def spoken_digit_wav() -> tuple[Path, int]:
+    """A held-out corpus clip of a spoken digit as a 48 kHz WAV for Chromium's fake microphone, and its digit."""
+    import numpy as np
+    import soundfile
+    from scipy.signal import resample_poly
+
+    from data.speech import load_speech
+
+    data = load_speech()
+    index = int(np.flatnonzero((data.info_test.language == "en") & (data.y_test == 3))[0])
+    sound = np.concatenate([np.zeros(24_000), 0.5 * resample_poly(data.x_test[index], 6, 1), np.zeros(24_000)])
+    path = Path(tempfile.mkdtemp(prefix="neuralstage-mic-")) / "three.wav"
+    soundfile.write(path, sound.astype(np.float32), 48_000, subtype="PCM_16")
+    return path, 3
+
+
+MICROPHONE_WAV, MICROPHONE_DIGIT = spoken_digit_wav()
+
+
+@pytest.fixture
+def microphone_digit() -> int:
+    """The digit Chromium's fake microphone says."""
+    return MICROPHONE_DIGIT
+
+
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by Playwright."""
+    """Debian's Chromium driven by Playwright; its microphone plays ``MICROPHONE_WAV`` in a loop."""
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set NEURALSTAGE_CHROMIUM)")
     try:
@@ -78,7 +103,9 @@ def browser():
     except ImportError:
         pytest.skip("playwright is not installed (pip install -r requirements-dev.txt)")
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        microphone = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                      f"--use-file-for-fake-audio-capture={MICROPHONE_WAV}"]
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS + microphone)
         yield instance
         instance.close()
 
@@ -86,7 +113,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     """A fresh tab at projector size."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, permissions=["microphone"])
     tab = context.new_page()
     tab.set_default_timeout(60_000)
     yield tab

@@ -149,3 +149,37 @@ def test_uploading_a_photo_on_the_images_page_shows_top3_and_feature_maps(page, 
     page.get_by_text("Where the model looked").scroll_into_view_if_needed()
     time.sleep(1)  # let the charts finish drawing before the picture is taken
     save_screenshot(page, "images.png")
+
+
+def test_uploading_a_wav_on_the_speech_page_shows_the_answer_and_the_spectrogram(page, app_url, tmp_path):
+    import numpy as np
+    import soundfile
+
+    from data.speech import load_speech
+
+    data = load_speech()
+    index = int(np.flatnonzero((data.info_test.language == "zh") & (data.y_test == 8))[0])
+    recording = tmp_path / "ba.wav"
+    soundfile.write(recording, np.concatenate([np.zeros(2000), data.x_test[index], np.zeros(2000)]), 8000)
+
+    page.goto(f"{app_url}/speech?lang=en")
+    page.get_by_role("radio", name="Upload", exact=True).click(force=True)
+    page.get_by_text("Choose a sound file").wait_for()
+    page.locator("input[type=file]").set_input_files(str(recording))
+    page.get_by_test_id("stMetricLabel").filter(has_text="The model hears").wait_for(timeout=60_000)
+    page.get_by_text("Log-mel spectrogram (computed by the model's first layer)").wait_for()
+    page.get_by_text("The three most likely digits").wait_for()
+    assert metric_value(page, "The model hears") == "8 · eight"
+    time.sleep(1)
+    save_screenshot(page, "speech.png")
+
+
+def test_saying_a_digit_into_the_microphone_gets_an_answer(page, app_url, microphone_digit):
+    page.goto(f"{app_url}/speech?lang=en")
+    page.get_by_text("Record a digit").wait_for()
+    main = page.get_by_test_id("stMainBlockContainer")
+    main.get_by_role("button", name=re.compile("record", re.I)).first.click()
+    time.sleep(2.5)  # Chromium's fake microphone plays the digit, with a second of silence either side
+    main.get_by_role("button", name=re.compile("stop", re.I)).first.click()
+    page.get_by_test_id("stMetricLabel").filter(has_text="The model hears").wait_for(timeout=60_000)
+    assert metric_value(page, "The model hears").startswith(f"{microphone_digit} · ")

@@ -61,3 +61,21 @@ def test_feature_maps_of_a_colour_cnn():
     model = build_model(CNNConfig(filters=(4, 8), pool_after=(True, False), input_shape=(32, 32, 3)))
     maps = feature_maps(model, np.random.default_rng(0).random((32, 32, 3), dtype=np.float32))
     assert [(name, fmap.shape) for name, fmap in maps] == [("conv_1", (30, 30, 4)), ("conv_2", (13, 13, 8))]
+
+
+def test_over_time_views_of_a_speech_model_line_up_and_average_to_its_answer():
+    from core.explain import over_time
+    from core.inference import wrap_model
+    from data.speech_format import CLIP_SAMPLES
+    from models.speech_rnn import FRAMES, PRESETS, build_model
+
+    model = build_model(PRESETS["gru"].model)
+    clip = np.sin(np.arange(CLIP_SAMPLES) * 0.3).astype(np.float32) * 0.5
+    frames, states, per_frame = over_time(model, clip)
+    assert frames.shape == (FRAMES, 40) and states.shape == (FRAMES, 64) and per_frame.shape == (FRAMES, 10)
+    assert over_time(model, clip)[2] is not per_frame  # a second call reuses the compiled model, fresh output
+    answer = wrap_model(model).predict_one(clip)
+    logits = np.log(per_frame)
+    mean_logits = logits.mean(axis=0)
+    expected = np.exp(mean_logits - mean_logits.max())
+    np.testing.assert_allclose(expected / expected.sum(), answer, atol=1e-4)
