@@ -7,7 +7,7 @@ from core.inference import shipped_models
 from ui.model_picker import pick_model
 from ui.speech_form import render_speech_form
 from ui.speech_inspect import render_speech_inspect
-from ui.speech_try import render_speech_try
+from ui.speech_try import render_honesty_note, render_speech_try
 from ui.state import t
 from ui.training_tab import render_training_tab
 
@@ -16,7 +16,7 @@ KINDS = ("gru", "lstm", "bigru", "crnn")
 st.title(t("speech.title"))
 st.markdown(t("speech.intro"))
 shipped = shipped_models("speech")
-st.info(t("speech.honesty"), icon=":material/record_voice_over:")
+render_honesty_note(shipped)
 picked = pick_model("speech", shipped, KINDS, key="speech_model")
 # Try and Look inside run only while open; Train always runs, so its settings persist.
 try_tab, train_tab, inspect_tab = st.tabs([t("speech.tab_try"), t("speech.tab_train"), t("speech.tab_inspect")],

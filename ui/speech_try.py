@@ -105,6 +105,18 @@ def _render_answer(picked: PickedModel, clip: np.ndarray) -> None:
         st.caption(t("speech.inside.sure_from", name=names[winner], seconds=sure * HOP / SAMPLE_RATE))
 
 
+def render_honesty_note(shipped: list[str]) -> None:
+    """Say that the voices are synthesized, and how the shipped model did on real people where measured."""
+    from core.inference import read_model_card
+
+    lines = [t("speech.honesty")]
+    for name in shipped:
+        for result in read_model_card(name).get("real_speech", []):
+            lines.append(t("speech.real_measured", n=result["n"], accuracy=result["accuracy"],
+                           data=t(f"speech.real_data.{result['data']}")))
+    st.info("\n\n".join(lines), icon=":material/record_voice_over:")
+
+
 @st.fragment
 def render_speech_try(picked: PickedModel) -> None:
     """Let the visitor choose a clip, and show what the model hears, answers and does over time."""
