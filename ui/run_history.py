@@ -17,7 +17,10 @@ def describe_config(config: dict) -> str:
     model, train = config.get("model", {}), config.get("train", {})
     if not model or not train:
         return ""
-    if "filters" in model:  # a CNN: conv filters per block, then the dense width
+    if "kind" in model:  # a speech model: its recurrent layer, width and depth
+        depth = f" × {model['layers']}" if model.get("layers", 1) > 1 else ""
+        layers = f"{model['kind'].upper()} {model.get('units')}{depth}"
+    elif "filters" in model:  # a CNN: conv filters per block, then the dense width
         dense = f" · D{model['dense_units']}" if model.get("dense_units") else ""
         layers = "C" + "-".join(str(f) for f in model["filters"]) + dense
     else:

@@ -152,3 +152,14 @@ def test_over_time_panels_share_the_frame_axis():
     assert np.asarray(mel.z).shape == (40, frames) and np.asarray(hidden.z).shape == (64, frames)
     assert [t.name for t in fig.data[2:] if t.showlegend] == ["7"]
     assert abs(fig.data[2].x[-1] - 0.11) < 1e-9
+
+
+def test_run_history_names_every_model_family_shortly():
+    from ui.run_history import describe_config
+
+    train = {"optimizer": "adam", "learning_rate": 0.003, "epochs": 10}
+    assert describe_config({"model": {"hidden_units": [256, 128]}, "train": train}) == "256-128 · adam 0.003 · 10 ep"
+    assert describe_config({"model": {"filters": [32, 64, 64], "dense_units": 64}, "train": train}) == \
+        "C32-64-64 · D64 · adam 0.003 · 10 ep"
+    assert describe_config({"model": {"kind": "gru", "units": 64, "layers": 2}, "train": train}) == \
+        "GRU 64 × 2 · adam 0.003 · 10 ep"
