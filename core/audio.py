@@ -24,7 +24,7 @@ import numpy as np
 import soundfile as sf
 from scipy.signal import resample_poly
 
-from core.errors import UserError
+from core.errors import UserError, check_upload_size
 from data.speech_format import CLIP_SAMPLES, SAMPLE_RATE, fit_to_clip
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -71,11 +71,7 @@ def decode_audio(payload: bytes) -> tuple[np.ndarray, int]:
     Raises ``UserError``: empty or no samples, too large, too long, not audio or damaged, or an
     impossible sample rate.
     """
-    if len(payload) == 0:
-        raise UserError("error.audio_empty")
-    if len(payload) > MAX_UPLOAD_BYTES:
-        raise UserError("error.audio_too_large", size_mb=round(len(payload) / 2**20, 1),
-                        max_mb=MAX_UPLOAD_BYTES // 2**20)
+    check_upload_size(payload, MAX_UPLOAD_BYTES, "audio")
     try:
         with sf.SoundFile(io.BytesIO(payload)) as audio:
             _check_rate(audio.samplerate)

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 
 from core.errors import UserError
-from core.tasks import TrainingArrays
 from core.training import TrainConfig
 from data.speech_format import LANGUAGES
+from data.splits import Splits
 
 MAX_AUGMENT_COPIES = 4  # each copy adds one more pass of training clips per epoch
 
@@ -57,7 +57,7 @@ class SpeechJobSpec:
                 "languages": list(self.languages), "augment_copies": self.augment_copies,
                 "data_source": self.data_source, "train_limit": self.train_limit}
 
-    def arrays(self) -> TrainingArrays:
+    def arrays(self) -> Splits:
         """Clean training clips plus their augmented copies; clean validation and test clips."""
         from data.speech import load_speech
         from data.speech_augment import augment
@@ -70,4 +70,4 @@ class SpeechJobSpec:
             rng = np.random.default_rng(self.train.seed)
             x_train = np.concatenate([x_train, augment(x_train, rng, copies=self.augment_copies)])
             y_train = np.tile(y_train, self.augment_copies + 1)
-        return TrainingArrays(x_train, y_train, data.x_val, data.y_val, data.x_test, data.y_test, "bundled")
+        return Splits(x_train, y_train, data.x_val, data.y_val, data.x_test, data.y_test, "bundled")

@@ -24,6 +24,7 @@ from core.jobs import Job, JobContext, JobStatus, WorkFn
 from core.runstore import RunRecord, RunStore
 from core.training import TrainConfig, fit_classifier
 from data.images import IMAGE_SETS, SOURCES, load_images, sources_for, to_model_input, unavailable_reason
+from data.splits import Splits
 
 DATASETS = tuple(IMAGE_SETS)
 
@@ -69,7 +70,7 @@ class ImageJobSpec:
         return {"model": self.model.to_dict(), "train": self.train.to_dict(), "dataset": self.dataset,
                 "data_source": self.data_source, "train_limit": self.train_limit}
 
-    def arrays(self) -> TrainingArrays:
+    def arrays(self) -> Splits:
         """The splits this spec trains, validates and tests on, ready for the model."""
         return image_arrays(self)
 
@@ -79,32 +80,14 @@ def build_from_config(config: Any) -> Any:
     return importlib.import_module(type(config).__module__).build_model(config)
 
 
-@dataclass(frozen=True)
-class TrainingArrays:
-    """Model-ready inputs and labels of one task's splits, and where they came from."""
-
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_val: np.ndarray
-    y_val: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-    source: str  # "bundled" or "full"
-
-    @property
-    def sizes(self) -> dict[str, int]:
-        """How many samples each split holds."""
-        return {"train": len(self.y_train), "validation": len(self.y_val), "test": len(self.y_test)}
-
-
-def image_arrays(spec: ImageJobSpec) -> TrainingArrays:
+def image_arrays(spec: ImageJobSpec) -> Splits:
     """The image splits ``spec`` trains on, scaled to [0, 1], the training split cut to ``train_limit``."""
     data = load_images(spec.dataset, spec.data_source)
     x_train, y_train = data.x_train, data.y_train
     if spec.train_limit:
         x_train, y_train = x_train[: spec.train_limit], y_train[: spec.train_limit]
     # Scaled after the cut: the full CIFAR-10 is 550 MB as float32.
-    return TrainingArrays(to_model_input(x_train), y_train, to_model_input(data.x_val), data.y_val,
+    return Splits(to_model_input(x_train), y_train, to_model_input(data.x_val), data.y_val,
                           to_model_input(data.x_test), data.y_test, data.source)
 
 

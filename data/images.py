@@ -26,7 +26,7 @@ import numpy as np
 
 from core.errors import UserError
 from core.network import probe_network
-from data.splits import split_stratified
+from data.splits import Splits, split_stratified
 
 FILES_DIR = Path(__file__).with_name("files")
 VALIDATION_FRACTION = 0.1  # of the training split, held out for the live validation curve
@@ -58,22 +58,8 @@ IMAGE_SETS = {
 }
 
 
-@dataclass(frozen=True)
-class ImageData:
-    """Train, validation and test images (uint8, N×H×W or N×H×W×3), flat uint8 labels, and their source."""
-
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_val: np.ndarray
-    y_val: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-    source: str  # "bundled" or "full"
-
-    @property
-    def sizes(self) -> dict[str, int]:
-        """How many images each split holds."""
-        return {"train": len(self.y_train), "validation": len(self.y_val), "test": len(self.y_test)}
+# Train, validation and test images (uint8, N×H×W or N×H×W×3) with flat uint8 labels, and their source.
+ImageData = Splits
 
 
 def to_model_input(images: np.ndarray) -> np.ndarray:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from core.errors import UserError
+from core.errors import UserError, check_upload_size
 
 FIELD = 28  # side of the model's input
 BOX = 20  # side of the box the digit is scaled into
@@ -103,11 +103,7 @@ def decode_upload(payload: bytes, formats: tuple[str, ...] = ("PNG", "JPEG"), co
     Accepts the PIL ``formats`` given; an animated file gives its first frame. Raises ``UserError``
     naming the problem: empty, too large, too small, not an image, another format, or damaged.
     """
-    if len(payload) == 0:
-        raise UserError("error.upload_empty")
-    if len(payload) > MAX_UPLOAD_BYTES:
-        raise UserError("error.upload_too_large", size_mb=round(len(payload) / 2**20, 1),
-                        max_mb=MAX_UPLOAD_BYTES // 2**20)
+    check_upload_size(payload, MAX_UPLOAD_BYTES, "upload")
     try:
         with Image.open(io.BytesIO(payload)) as image:
             if image.format not in formats:

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from data.speech_format import CLIP_SAMPLES, LANGUAGES, SAMPLE_RATE
+from data.speech_format import LANGUAGES
+from data.splits import Splits
 
 CORPUS_FILE = Path(__file__).with_name("files") / "speech_digits.npz"
 TEST_VARIANTS = ("m7", "linda", "grandma")  # a male and two female voices, none a near copy of a training voice
@@ -52,24 +53,13 @@ class ClipInfo:
 
 
 @dataclass(frozen=True)
-class SpeechData:
+class SpeechData(Splits):
     """Train, validation and test clips: float32 (N, CLIP_SAMPLES) in [-1, 1], uint8 digits, and who said them."""
 
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_val: np.ndarray
-    y_val: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
     info_train: ClipInfo
     info_val: ClipInfo
     info_test: ClipInfo
     languages: tuple[str, ...]
-
-    @property
-    def sizes(self) -> dict[str, int]:
-        """How many clips each split holds."""
-        return {"train": len(self.y_train), "validation": len(self.y_val), "test": len(self.y_test)}
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:
@@ -123,7 +113,7 @@ def _load(languages: tuple[str, ...]) -> SpeechData:
         parts[f"x_{name}"] = _read_only(decode_mu_law(codes[index]))
         parts[f"y_{name}"] = _read_only(digits[index])
         parts[f"info_{name}"] = info.take(index)
-    return SpeechData(**parts, languages=languages)
+    return SpeechData(**parts, source="bundled", languages=languages)
 
 
 def load_speech(languages: str | Iterable[str] = LANGUAGES) -> SpeechData:

@@ -1,8 +1,29 @@
-"""Seeded, stratified splits: the same labels and seed always give the same indices."""
+"""Train / validation / test splits: the container every data set and task uses, and seeded,
+stratified splitting (the same labels and seed always give the same indices)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+
+
+@dataclass(frozen=True)
+class Splits:
+    """Inputs and labels of the train, validation and test splits, and where they came from."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    source: str  # "bundled" or "full"
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        """How many samples each split holds."""
+        return {"train": len(self.y_train), "validation": len(self.y_val), "test": len(self.y_test)}
 
 
 def split_stratified(labels: np.ndarray, holdout_size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -12,9 +12,10 @@ import numpy as np
 import streamlit as st
 
 from core.errors import UserError
-from ui.charts import plot_occlusion, plot_top_classes, tile_images, upscale
+from ui.charts import plot_occlusion, tile_images, upscale
 from ui.datasets import class_names
 from ui.model_picker import PickedModel
+from ui.prediction import render_prediction
 from ui.state import bound_translator, t
 
 KEY = "images_try"
@@ -85,14 +86,9 @@ def _render_occlusion(picked: PickedModel, x: np.ndarray, winner: int, name: str
 
 def _render_answer(picked: PickedModel, x: np.ndarray) -> None:
     names = class_names(picked.dataset)
-    probabilities = picked.model.predict_one(x)
-    winner = int(probabilities.argmax())
-    left, right = st.columns([1, 2])
-    with left:
-        st.metric(t("images.try.prediction"), names[winner], t("try.confidence", p=float(probabilities[winner])),
-                  delta_color="off", delta_arrow="off")
-        st.image(upscale(x, 5), caption=t("images.try.model_sees", side=x.shape[0]))
-    right.plotly_chart(plot_top_classes(probabilities, names, t("images.try.top3")), key=f"{KEY}_top3")
+    winner, left = render_prediction(picked.model.predict_one(x), names, t("images.try.prediction"),
+                                     t("images.try.top3"), key=f"{KEY}_top3")
+    left.image(upscale(x, 5), caption=t("images.try.model_sees", side=x.shape[0]))
     if picked.family == "cnn":
         _render_feature_maps(picked, x)
         _render_occlusion(picked, x, winner, names[winner])

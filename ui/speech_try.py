@@ -12,8 +12,8 @@ import streamlit as st
 
 from core.errors import UserError
 from data.speech_format import SAMPLE_RATE
-from ui.charts import plot_top_classes
 from ui.model_picker import PickedModel
+from ui.prediction import render_prediction
 from ui.speech_charts import first_sure_frame, plot_over_time, plot_waveform
 from ui.state import bound_translator, t
 
@@ -82,15 +82,10 @@ def _render_answer(picked: PickedModel, clip: np.ndarray) -> None:
     from models.speech_rnn import HOP
 
     names = speech_class_names()
-    probabilities = picked.model.predict_one(clip)
-    winner = int(probabilities.argmax())
-    left, right = st.columns([1, 2])
-    with left:
-        st.metric(t("speech.try.prediction"), names[winner], t("try.confidence", p=float(probabilities[winner])),
-                  delta_color="off", delta_arrow="off")
-        st.caption(t("speech.try.hears"))
-        st.audio(clip, sample_rate=SAMPLE_RATE)
-    right.plotly_chart(plot_top_classes(probabilities, names, t("speech.try.top3")), key=f"{KEY}_top3")
+    winner, left = render_prediction(picked.model.predict_one(clip), names, t("speech.try.prediction"),
+                                     t("speech.try.top3"), key=f"{KEY}_top3")
+    left.caption(t("speech.try.hears"))
+    left.audio(clip, sample_rate=SAMPLE_RATE)
     st.plotly_chart(plot_waveform(clip, SAMPLE_RATE, {"time": t("speech.time"), "amplitude": t("speech.amplitude")}),
                     key=f"{KEY}_wave")
     st.subheader(t("speech.inside.title"))
