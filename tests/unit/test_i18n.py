@@ -70,3 +70,27 @@ def test_every_reason_a_data_set_can_be_unavailable_has_a_text():
     en, zh = load_locale("en"), load_locale("zh")
     missing = sorted(key for key in reasons - {None} if key not in en or key not in zh)
     assert missing == []
+
+
+def test_bold_markers_in_chinese_texts_render_as_bold():
+    """CommonMark ignores a closing ** after punctuation when a letter follows ("**测量：**内置"), and the
+    page would show the asterisks; a Chinese sentence runs on without a space, so check every text."""
+    import json
+    import re
+    import unicodedata
+    from pathlib import Path
+
+    def punctuation(ch: str) -> bool:
+        return unicodedata.category(ch)[0] in "PS"
+
+    texts = json.loads((Path(__file__).resolve().parents[2] / "core" / "locales" / "zh.json").read_text("utf-8"))
+    broken = []
+    for key, text in texts.items():
+        for match in re.finditer(r"\*\*(.+?)\*\*", text):
+            after = text[match.end()] if match.end() < len(text) else " "
+            before = text[match.start() - 1] if match.start() > 0 else " "
+            inner = match.group(1)
+            if (punctuation(inner[-1]) and not (after.isspace() or punctuation(after))) or \
+                    (punctuation(inner[0]) and not (before.isspace() or punctuation(before))):
+                broken.append(key)
+    assert broken == []
