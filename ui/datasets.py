@@ -32,9 +32,23 @@ def unavailable(dataset: str, source: str) -> str | None:
     return unavailable_reason(dataset, source)
 
 
+@st.cache_data(ttl=120, show_spinner=False)
+def fsdd_unavailable() -> str | None:
+    """The translation key of why the Free Spoken Digit Dataset cannot be used now, or None when it can.
+
+    Cached two minutes per process, like ``unavailable``: the network probe behind it may take up to 3 s.
+    """
+    from data.fsdd import fsdd_unavailable_reason
+
+    return fsdd_unavailable_reason()
+
+
 def render_data_note(dataset: str, source: str) -> None:
     """A caption naming the data a model trains on: set, split sizes, where it comes from, licence."""
     name = dataset_name(dataset)
+    if dataset == "speech" and source == "fsdd":
+        st.caption(t("data.note.fsdd"))
+        return
     if dataset == "speech":
         from data.speech import load_speech
 

@@ -1,11 +1,12 @@
-"""The speech page's training form: a recurrent preset or custom settings, languages and augmentation."""
+"""The speech page's training form: the data, a recurrent preset or custom settings, languages and augmentation."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from core.errors import UserError
-from core.speech_tasks import MAX_AUGMENT_COPIES, SpeechJobSpec
+from core.speech_tasks import DATA_SOURCES, MAX_AUGMENT_COPIES, SpeechJobSpec
+from ui.datasets import fsdd_unavailable
 from ui.state import bound_translator, t
 from ui.train_controls import render_custom_training, render_epochs_and_seed, render_settings_table, training_rows
 
@@ -29,6 +30,18 @@ def _render_custom(base):
                         conv_filters=base.conv_filters)
 
 
+def render_speech_source() -> str:
+    """Synthesized voices or real English speakers; when FSDD cannot be had now, say why and fall back."""
+    tr = bound_translator()
+    source = st.radio(t("train.data"), DATA_SOURCES, horizontal=True, key=f"{KEY}_data_source",
+                      format_func=lambda s: tr(f"speech.source.{s}"))
+    reason = fsdd_unavailable() if source == "fsdd" else None
+    if reason is not None:
+        st.warning(t("speech.source.fsdd_unavailable", reason=t(reason)), icon=":material/cloud_off:")
+        return "bundled"
+    return source
+
+
 def speech_rows(model, languages, copies) -> list[tuple[str, object]]:
     """A speech model's settings as (translated name, value) rows for a settings table."""
     return [(t("speech.train.kind"), t(f"preset.{model.kind}")), (t("speech.train.units"), model.units),
@@ -45,8 +58,13 @@ def render_speech_form() -> tuple[SpeechJobSpec, bool]:
     name = st.selectbox(t("train.preset"), [*PRESETS, "custom"], key=f"{KEY}_preset",
                         format_func=lambda k: tr(f"preset.{k}"))
     base = PRESETS.get(name, PRESETS["gru"])
-    languages = st.pills(t("speech.train.languages"), ("en", "zh"), selection_mode="multi", default=["en", "zh"],
-                         key=f"{KEY}_languages", format_func=lambda lang: tr(f"language.{lang}"))
+    source = render_speech_source()
+    if source == "fsdd":  # FSDD is English only: no language to choose
+        languages = ["en"]
+    else:
+        languages = st.pills(t("speech.train.languages"), ("en", "zh"), selection_mode="multi",
+                             default=["en", "zh"], key=f"{KEY}_languages",
+                             format_func=lambda lang: tr(f"language.{lang}"))
     copies = st.slider(t("speech.train.copies"), 0, MAX_AUGMENT_COPIES, 1, key=f"{KEY}_copies",
                        help=t("speech.train.copies_help"))
     if name == "custom":
@@ -55,7 +73,8 @@ def render_speech_form() -> tuple[SpeechJobSpec, bool]:
         st.caption(t(f"preset.{name}.about"))
         model, train = base.model, base.train
     train = render_epochs_and_seed(train, name, KEY)
-    spec = SpeechJobSpec(model=model, train=train, languages=tuple(languages or ()), augment_copies=int(copies))
+    spec = SpeechJobSpec(model=model, train=train, languages=tuple(languages or ()), augment_copies=int(copies),
+                         data_source=source)
     if name != "custom":
         render_settings_table(speech_rows(model, spec.languages, copies) + training_rows(train))
     try:

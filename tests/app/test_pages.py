@@ -338,3 +338,13 @@ def test_tiny_gru_training_run_completes():
     job = get_runner().get(job_id)
     assert job.status is JobStatus.DONE and job.task == "speech-gru", job.error
     assert job.result["params"] == 21_002
+
+
+def test_real_speech_data_offline_is_explained_and_training_falls_back_to_the_synthesized_voices():
+    at = open_app("zh", "app_pages/speech.py")
+    at.session_state["speech_tab"] = "训练"
+    at.run()
+    at.radio(key="speech_data_source").set_value("fsdd").run()
+    assert not at.exception, at.exception
+    assert any("离线" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert any("合成语音数字" in c.value for c in at.caption)  # the data note names the bundled corpus
