@@ -53,6 +53,15 @@ class TrainConfig:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Preset:
+    """A named pair of architecture and training settings offered on a page."""
+
+    model: Any  # the model file's config: MLPConfig, CNNConfig or SpeechConfig
+    train: TrainConfig
+    source: str  # where the architecture comes from, shown beside the preset
+
+
 def make_optimizer(config: TrainConfig, steps_per_epoch: int) -> Any:
     """Build the Keras optimiser ``config`` names, with its learning-rate schedule."""
     keras = load_keras()

@@ -17,7 +17,7 @@ from typing import Any
 import keras
 
 from core.errors import UserError
-from core.training import TrainConfig
+from core.training import Preset, TrainConfig
 from models.inputs import validate_input_shape
 from models.layers import RandomShift
 
@@ -81,15 +81,6 @@ class CNNConfig:
     def from_dict(cls, values: dict[str, Any]) -> CNNConfig:
         """The config ``to_dict`` gave, also from runs stored before a field existed (it takes its default)."""
         return cls(**{key: tuple(value) if isinstance(value, list) else value for key, value in values.items()})
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A named pair of architecture and training settings offered on the image page."""
-
-    model: CNNConfig
-    train: TrainConfig
-    source: str  # where the architecture comes from
 
 
 # Training settings measured on two CPU cores (docs/BENCHMARKS.md): 12 epochs of Adam at 0.003 with

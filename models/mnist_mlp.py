@@ -16,7 +16,7 @@ from typing import Any
 import keras
 
 from core.errors import UserError
-from core.training import TrainConfig
+from core.training import Preset, TrainConfig
 from models.inputs import validate_input_shape
 from models.layers import RandomShift
 
@@ -63,15 +63,6 @@ class MLPConfig:
     def from_dict(cls, values: dict[str, Any]) -> MLPConfig:
         """The config ``to_dict`` gave, also from runs stored before a field existed (it takes its default)."""
         return cls(**{key: tuple(value) if isinstance(value, list) else value for key, value in values.items()})
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A named pair of architecture and training settings offered on the MNIST page."""
-
-    model: MLPConfig
-    train: TrainConfig
-    source: str  # where the architecture comes from, shown beside the preset
 
 
 PRESETS: dict[str, Preset] = {

@@ -34,7 +34,7 @@ from typing import Any
 import keras
 
 from core.errors import UserError
-from core.training import TrainConfig
+from core.training import Preset, TrainConfig
 from data.speech_format import CLIP_SAMPLES, SAMPLE_RATE
 from models.speech_layers import SpecAugment
 
@@ -96,15 +96,6 @@ class SpeechConfig:
     def from_dict(cls, values: dict[str, Any]) -> SpeechConfig:
         """The config ``to_dict`` gave, also from runs stored before a field existed (it takes its default)."""
         return cls(**{key: tuple(value) if isinstance(value, list) else value for key, value in values.items()})
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A named pair of architecture and training settings offered on the speech page."""
-
-    model: SpeechConfig
-    train: TrainConfig
-    source: str  # where the architecture comes from
 
 
 # Sized for the live demo on two CPU cores: 10 epochs over the 2,700 clean training clips plus one

@@ -76,26 +76,23 @@ def write_card(card: dict) -> None:
         f.write("\n")
 
 
-def train_mlp(dataset: str) -> dict:
-    """The Keras MLP preset on a bundled data set ("mnist" or "fashion")."""
-    from models.mnist_mlp import preset_for
-
-    preset = preset_for("keras_mlp", dataset)
-    what = {"mnist": "one handwritten digit drawn or photographed", "fashion": "one clothing item"}[dataset]
-    return train_shipped(f"{dataset}_mlp", ImageJobSpec(model=preset.model, train=preset.train, dataset=dataset),
-                         "Dense 256-128-10, ReLU, softmax (Keras MLP preset, article 000)",
-                         f"teaching: classify {what} in the app; the MLP baseline beside the CNN")
+ITEMS = {"mnist": "one handwritten digit", "fashion": "one clothing item"}  # what a shipped image model reads
+IMAGE_MODELS = {  # family: (preset name, architecture for the card, use beside the item)
+    "mlp": ("keras_mlp", "Dense 256-128-10, ReLU, softmax (Keras MLP preset, article 000)",
+            "in the app; the MLP baseline beside the CNN"),
+    "cnn": ("cnn3", "Conv32-MaxPool-Conv64-MaxPool-Conv64-Dense64-Dense10 (3-conv CNN preset, article 002)",
+            "drawn, photographed or picked in the app"),
+}
 
 
-def train_cnn(dataset: str) -> dict:
-    """The 3-conv CNN preset on a bundled data set ("mnist" or "fashion")."""
-    from models.image_cnn import preset_for
+def train_image(dataset: str, family: str) -> dict:
+    """A page's default MLP or CNN preset on a bundled image data set ("mnist" or "fashion")."""
+    from models import image_cnn, mnist_mlp
 
-    preset = preset_for("cnn3", dataset)
-    what = {"mnist": "one handwritten digit", "fashion": "one clothing item"}[dataset]
-    return train_shipped(f"{dataset}_cnn", ImageJobSpec(model=preset.model, train=preset.train, dataset=dataset),
-                         "Conv32-MaxPool-Conv64-MaxPool-Conv64-Dense64-Dense10 (3-conv CNN preset, article 002)",
-                         f"teaching: classify {what} drawn, photographed or picked in the app")
+    name, architecture, use = IMAGE_MODELS[family]
+    preset = (mnist_mlp if family == "mlp" else image_cnn).preset_for(name, dataset)
+    return train_shipped(f"{dataset}_{family}", ImageJobSpec(model=preset.model, train=preset.train, dataset=dataset),
+                         architecture, f"teaching: classify {ITEMS[dataset]} {use}")
 
 
 # The shipped speech model: the convolutional front end and heavy augmentation generalise best to
@@ -144,8 +141,8 @@ def speech_accuracy_by_language() -> dict[str, float]:
             for lang in ("en", "zh")}
 
 
-TRAINERS = {"mnist-mlp": lambda: train_mlp("mnist"), "mnist-cnn": lambda: train_cnn("mnist"),
-            "fashion-mlp": lambda: train_mlp("fashion"), "fashion-cnn": lambda: train_cnn("fashion")}
+TRAINERS = {f"{dataset}-{family}": (lambda d=dataset, f=family: train_image(d, f))
+            for dataset in ITEMS for family in IMAGE_MODELS}
 
 
 def main(argv: list[str] | None = None) -> None:
