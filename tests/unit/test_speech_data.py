@@ -47,6 +47,15 @@ def test_no_voice_variant_is_in_two_splits():
     assert not train & test and not val & test and not train & val
 
 
+def test_no_speaker_is_in_two_splits_and_test_holds_a_voice_made_from_real_speech():
+    data = load_speech(("en",))
+    train, val, test = (set(info.speaker) for info in (data.info_train, data.info_val, data.info_test))
+    assert not train & test and not val & test and not train & val
+    # two voices of one person (flite's and Festival's kal) count as one speaker, kept in one split
+    assert {"kal", "slt"} <= train
+    assert "flite" in set(data.info_test.engine) and {"flite", "festival"} <= set(data.info_train.engine)
+
+
 def test_test_and_validation_hold_both_voice_groups():
     data = load_speech()
     assert {"male", "female"} <= set(data.info_test.group)
