@@ -120,3 +120,17 @@ def test_low_pass_and_peaking_cut_a_high_sine_and_spare_a_low_one():
     assert _rms(sosfilt(low_pass, low)[800:]) == pytest.approx(_rms(low), rel=0.05)
     dip = design_biquad("peaking", 3500, q=1.0, gain_db=-12)[None]
     assert 20 * np.log10(_rms(sosfilt(dip, high)[800:]) / _rms(high)) == pytest.approx(-12, abs=0.5)
+
+
+def test_the_bundled_corpus_holds_exactly_the_clips_the_build_tool_lists():
+    from data.speech import CORPUS_FILE
+    from tools.build_speech_digits import OTHER_VOICES, VARIANTS, list_jobs
+
+    with np.load(CORPUS_FILE) as f:
+        stored = {name: f[name] for name in ("language", "engine", "variant", "group", "speaker", "speed", "pitch",
+                                              "digit")}
+    groups = {v: str(stored["group"][stored["variant"] == v][0]) for v in VARIANTS}  # read from espeak-ng's files
+    jobs = list_jobs(groups)
+    assert len(jobs) == len(stored["digit"]) == 20 * 2 * 9 * 10 + sum(3 * len(v.pitches) * 10 for v in OTHER_VOICES)
+    for name, column in stored.items():
+        np.testing.assert_array_equal(column, [getattr(job, name) for job in jobs], err_msg=name)
