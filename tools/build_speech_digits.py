@@ -59,6 +59,7 @@ VARIANTS = ("m1", "m2", "m3", "m4", "m6", "m7", "m8", "travis", "whisper",
 SPEEDS = (140, 165, 190)  # words per minute (espeak-ng -s): unhurried, default-ish, brisk
 PITCHES = (30, 50, 70)  # espeak-ng -p (0..99, 50 = the variant's own pitch): lower, own, higher
 
+
 @dataclass(frozen=True)
 class OtherVoice:
     """An English voice of flite or Festival, built from one real speaker's recordings."""
