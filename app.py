@@ -22,6 +22,7 @@ navigation = st.navigation({
         st.Page("app_pages/mnist.py", title=t("nav.mnist"), icon=":material/draw:", url_path="mnist"),
         st.Page("app_pages/images.py", title=t("nav.images"), icon=":material/image_search:", url_path="images"),
         st.Page("app_pages/speech.py", title=t("nav.speech"), icon=":material/graphic_eq:", url_path="speech"),
+        st.Page("app_pages/text.py", title=t("nav.text"), icon=":material/reviews:", url_path="text"),
     ],
     t("nav.stories"): [
         st.Page("app_pages/scale.py", title=t("nav.scale"), icon=":material/stacked_bar_chart:", url_path="scale"),

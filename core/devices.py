@@ -131,12 +131,13 @@ def compile_predict_fn(model: Any) -> Callable[[np.ndarray], np.ndarray]:
     costs about a millisecond for the small models of this app.
     """
     backend = backend_name()
+    dtype = input_dtype(model)
     if backend == "tensorflow":
         import tensorflow as tf
 
-        spec = tf.TensorSpec((None, *model.input_shape[1:]), tf.float32)
+        spec = tf.TensorSpec((None, *model.input_shape[1:]), tf.as_dtype(dtype))
         traced = tf.function(lambda x: model(x, training=False), input_signature=[spec])
-        return lambda batch: _to_numpy(traced(np.asarray(batch, np.float32)))
+        return lambda batch: _to_numpy(traced(np.asarray(batch, dtype)))
     if backend == "jax":
         import jax
 
@@ -148,10 +149,16 @@ def compile_predict_fn(model: Any) -> Callable[[np.ndarray], np.ndarray]:
         def predict(batch: np.ndarray) -> np.ndarray:
             trainable = [v.value for v in model.trainable_variables]
             non_trainable = [v.value for v in model.non_trainable_variables]
-            return _to_numpy(run(trainable, non_trainable, np.asarray(batch, np.float32)))
+            return _to_numpy(run(trainable, non_trainable, np.asarray(batch, dtype)))
 
         return predict
-    return lambda batch: _to_numpy(model.predict_on_batch(np.asarray(batch, np.float32)))
+    return lambda batch: _to_numpy(model.predict_on_batch(np.asarray(batch, dtype)))
+
+
+def input_dtype(model: Any) -> str:
+    """The dtype a model's input takes: "float32" for pixels and waveforms, "int32" for token ids."""
+    dtype = getattr(model.inputs[0], "dtype", None) if getattr(model, "inputs", None) else None
+    return str(getattr(dtype, "name", dtype) or "float32")
 
 
 def _to_numpy(outputs: Any) -> Any:

@@ -71,3 +71,20 @@ def over_time(model: Any, clip: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
         predict = _INSIDE[model] = compile_predict_fn(inside_model(model))
     frames, states, per_frame = predict(np.asarray(clip, np.float32)[None])
     return frames[0], states[0], per_frame[0]
+
+
+def token_occlusion(predict_batch: Callable[[np.ndarray], np.ndarray], ids: np.ndarray, label: int,
+                    unknown_id: int = 1) -> np.ndarray:
+    """How much each token moves the probability of ``label``: for every real token, that probability
+    with the token as read minus with the token replaced by the unknown token (one batch of all the
+    variants). Positive: the token pushed towards ``label``. Padding gets 0. ``ids`` is one row (L,)."""
+    ids = np.asarray(ids).reshape(-1)
+    positions = np.flatnonzero(ids != 0)
+    if positions.size == 0:
+        return np.zeros(len(ids), dtype=np.float32)
+    variants = np.repeat(ids[None], positions.size + 1, axis=0)
+    variants[np.arange(1, positions.size + 1), positions] = unknown_id  # row 0 stays the sentence as read
+    probabilities = np.asarray(predict_batch(variants))[:, label]
+    importance = np.zeros(len(ids), dtype=np.float32)
+    importance[positions] = probabilities[0] - probabilities[1:]
+    return importance

@@ -28,7 +28,7 @@ class LoadedModel:
 
     def predict_one(self, x: np.ndarray) -> np.ndarray:
         """Class probabilities for a single input (no batch axis)."""
-        return self.predict_batch(np.asarray(x, np.float32)[None])[0]
+        return self.predict_batch(np.asarray(x)[None])[0]  # predict_batch casts to the model's input dtype
 
 
 def wrap_model(model: Any, card: dict[str, Any] | None = None) -> LoadedModel:
@@ -40,6 +40,7 @@ def load_model_file(path: Path | str, card: dict[str, Any] | None = None) -> Loa
     """Load a ``.keras`` file written by this app (custom layers included)."""
     import models.layers  # noqa: F401  registers the custom layers with Keras's loader
     import models.speech_layers  # noqa: F401
+    import models.text_layers  # noqa: F401
 
     model = load_keras().saving.load_model(path, compile=False)
     return wrap_model(model, card)

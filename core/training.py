@@ -31,6 +31,7 @@ class TrainConfig:
     epochs: int = 10  # passes over the training split, at most MAX_EPOCHS
     cosine_decay: bool = False  # shrink the step size over the run: large steps early, fine ones at the end
     label_smoothing: float = 0.0  # aim at 0.9 instead of 1 for the right class: a milder, less overconfident fit
+    keep_best: bool = False  # end with the weights of the epoch that scored best on the validation split
     seed: int = 0  # seeds weights, shuffling, dropout and augmentation, so a run can be repeated
 
     def validate(self) -> None:
@@ -92,6 +93,11 @@ def fit_classifier(model: Any, x_train: np.ndarray, y_train: np.ndarray,
         if validation is not None:
             validation = (validation[0], keras.utils.to_categorical(validation[1], num_classes))
     model.compile(optimizer=make_optimizer(config, steps_per_epoch), loss=loss, metrics=["accuracy"])
+    callbacks = list(callbacks)
+    if config.keep_best and validation is not None:
+        # Never stops early (patience = every epoch); at the end, also after Stop, it puts back the best epoch.
+        callbacks.append(keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=config.epochs,
+                                                       restore_best_weights=True))
     history = model.fit(x_train, y_train, batch_size=config.batch_size, epochs=config.epochs,
-                        validation_data=validation, callbacks=list(callbacks), verbose=0)
+                        validation_data=validation, callbacks=callbacks, verbose=0)
     return {name: [float(v) for v in values] for name, values in history.history.items()}

@@ -4,6 +4,7 @@
     python -m tools.bench mnist-cnn --json   # the 3-conv CNN on the bundled digits
     python -m tools.bench fashion-cnn --json # the 3-conv CNN on the bundled clothes
     python -m tools.bench speech-gru --json  # the GRU preset on the synthesized spoken digits
+    python -m tools.bench text-transformer --json  # the small Transformer preset on the Chinese reviews
     python -m tools.bench latency --json     # p50 / p95 of one prediction for each shipped model
 
 Timings belong here, not in unit tests. docs/BENCHMARKS.md records the figures with date, device
@@ -20,12 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from core.devices import backend_name, describe_device, load_keras
-from core.explain import feature_maps, occlusion_map
+from core.devices import backend_name, describe_device, input_dtype, load_keras
+from core.explain import feature_maps, occlusion_map, token_occlusion
 from core.metrics import percentile_ms
 
 # The issues' bars, on the bundled test splits (for speech: voices never heard in training).
-TARGETS = {"mnist-mlp": 0.97, "mnist-cnn": 0.985, "fashion-cnn": 0.89, "speech-gru": 0.95}
+TARGETS = {"mnist-mlp": 0.97, "mnist-cnn": 0.985, "fashion-cnn": 0.89, "speech-gru": 0.95, "text-transformer": 0.83}
+TEXT_PRESETS = {"transformer": "small", "gru": "gru", "mean": "mean"}  # the text page's preset of each family
 LATENCY_WARMUP = 20
 LATENCY_CALLS = 300
 
@@ -35,6 +37,12 @@ def _spec(task: str):
     from core.tasks import ImageJobSpec
 
     dataset, family = task.split("-")
+    if dataset == "text":
+        from core.text_tasks import TextJobSpec
+        from models.text_transformer import PRESETS as TEXT
+
+        preset = TEXT[TEXT_PRESETS[family]]
+        return TextJobSpec(model=preset.model, train=preset.train)
     if dataset == "speech":
         from core.speech_tasks import SpeechJobSpec
         from models.speech_rnn import PRESETS
@@ -156,8 +164,28 @@ def _explain_seconds(model, images, count: int = 20) -> list[float]:
     return seconds
 
 
+def _text_explain_seconds(model, ids: np.ndarray, count: int = 20) -> list[float]:
+    """Seconds to compute every block's attention and the token importance of each of ``count`` reviews."""
+    from models.text_transformer import attention_maps
+
+    seconds = []
+    for row in ids[:count]:
+        started = time.perf_counter()
+        attention_maps(model.model, row)
+        token_occlusion(model.predict_batch, row, int(model.predict_one(row).argmax()))
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
 def _latency_inputs(model, count: int) -> np.ndarray:
-    """``count`` inputs of the shape ``model`` reads: bundled test digits or held-out speech clips."""
+    """``count`` inputs of the shape ``model`` reads: bundled test digits, held-out speech clips, or
+    the token ids of test reviews long enough to fill the text model's whole input."""
+    if input_dtype(model.model) == "int32":  # token ids
+        from core.text_inference import encode_texts
+        from data.text import load_reviews_zh
+
+        ids = encode_texts(model.model, load_reviews_zh().x_test)
+        return ids[ids[:, -1] != 0][:count]
     if len(model.model.input_shape) == 2:  # a waveform
         from data.speech import load_speech
 
@@ -212,6 +240,9 @@ def bench_latency() -> dict[str, Any]:
                               "p95_ms": round(percentile_ms(seconds, 95), 3), "calls": len(seconds)}
         if inputs.ndim == 3 and feature_maps(model.model, inputs[0]):
             results[path.stem]["explain_p95_ms"] = round(percentile_ms(_explain_seconds(model, inputs), 95), 1)
+        if input_dtype(model.model) == "int32":
+            results[path.stem]["tokens"] = int(model.model.input_shape[1])
+            results[path.stem]["explain_p95_ms"] = round(percentile_ms(_text_explain_seconds(model, inputs), 95), 1)
         if path.stem == "speech":
             results[path.stem]["recording_to_answer_p95_ms"] = round(percentile_ms(_recording_seconds(), 95), 1)
     return {"task": "latency", "backend": backend_name(), "device": describe_device().label,

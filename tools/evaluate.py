@@ -2,12 +2,15 @@
 
     python -m tools.evaluate mnist-mlp --data DIR --json     (or mnist-cnn, fashion-cnn)
     python -m tools.evaluate speech --data DIR --json
+    python -m tools.evaluate text --data FILE.csv --json
 
 For the image models DIR holds MNIST-format IDX files, ``t10k-images-idx3-ubyte`` and
 ``t10k-labels-idx1-ubyte`` (optionally ``.gz``), such as the official MNIST test set. For the speech
 model DIR holds WAV files named ``<digit>_<anything>.wav`` (the Free Spoken Digit Dataset's naming),
-searched recursively; each goes through the same preparation as a recording on the page. Prints the
-number of samples, accuracy, per-class accuracy and the confusion matrix.
+searched recursively; each goes through the same preparation as a recording on the page. For the
+text model FILE.csv is UTF-8 with the header ``label,review`` (1 positive, 0 negative); rows with
+another label or an empty review are skipped and listed. Prints the number of samples, accuracy,
+per-class accuracy and the confusion matrix.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from pathlib import Path
 from core.errors import UserError
 from core.i18n import translate
 
-MODELS = {"mnist-mlp": "mnist_mlp", "mnist-cnn": "mnist_cnn", "fashion-cnn": "fashion_cnn", "speech": "speech"}
+MODELS = {"mnist-mlp": "mnist_mlp", "mnist-cnn": "mnist_cnn", "fashion-cnn": "fashion_cnn", "speech": "speech",
+          "text": "text"}
 
 
 def evaluate_images(model_name: str, folder: Path) -> dict:
@@ -61,16 +65,65 @@ def evaluate_speech(folder: Path, model_name: str = "speech") -> dict:
             "skipped": [{"file": name, "reason": translate("en", key)} for name, key in skipped]}
 
 
+def read_labelled_reviews(path: Path) -> tuple[list[str], list[int], list[tuple[str, str]]]:
+    """Reviews and labels of a ``label,review`` CSV file, and (row, reason key) for each row skipped."""
+    import csv
+
+    if not Path(path).is_file():
+        raise UserError("error.file_missing", file=str(path))
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:  # a BOM from a spreadsheet is fine
+            rows = list(csv.reader(f))
+    except UnicodeDecodeError as exc:
+        raise UserError("error.csv_encoding", file=str(path)) from exc
+    if not rows or [cell.strip().lower() for cell in rows[0][:2]] != ["label", "review"]:
+        raise UserError("error.csv_header", file=str(path))
+    reviews, labels, skipped = [], [], []
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) < 2 or row[0].strip() not in ("0", "1"):
+            skipped.append((f"row {number}", "error.csv_label"))
+        elif not row[1].strip():
+            skipped.append((f"row {number}", "error.text_empty"))
+        else:
+            reviews.append(row[1])
+            labels.append(int(row[0]))
+    return reviews, labels, skipped
+
+
+def evaluate_text(path: Path, model_name: str = "text") -> dict:
+    """Score the shipped text model on the reviews of a ``label,review`` CSV file."""
+    import numpy as np
+
+    from core.inference import load_pretrained
+    from core.metrics import report_classifier
+    from core.text_inference import encode_texts
+
+    reviews, labels, skipped = read_labelled_reviews(path)
+    if not reviews:
+        raise UserError("error.no_labelled_text", file=str(path))
+    model = load_pretrained(MODELS[model_name])
+    report = report_classifier(np.asarray(labels), model.predict_batch(encode_texts(model.model, reviews)))
+    return {"model": model_name, "n": len(labels), "accuracy": round(report.accuracy, 4),
+            "per_class_accuracy": [None if a != a else round(float(a), 4) for a in report.per_class_accuracy],
+            "confusion_matrix": report.confusion.tolist(),
+            "skipped": [{"row": row, "reason": translate("en", key)} for row, key in skipped]}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line, evaluate, print; exit status 2 with a message on bad input."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", choices=sorted(MODELS))
-    parser.add_argument("--data", type=Path, required=True, help="folder with IDX test files or <digit>_*.wav")
+    parser.add_argument("--data", type=Path, required=True,
+                        help="folder with IDX test files or <digit>_*.wav; for text, a label,review CSV file")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     try:
-        result = (evaluate_speech(args.data) if args.model == "speech"
-                  else evaluate_images(args.model, args.data))
+        if args.model == "speech":
+            result = evaluate_speech(args.data)
+        elif args.model == "text":
+            result = evaluate_text(args.data)
+        else:
+            result = evaluate_images(args.model, args.data)
     except UserError as exc:
         print(translate("en", exc.key, **exc.params), file=sys.stderr)
         return 2

@@ -182,15 +182,20 @@ def plot_occlusion(image: np.ndarray, drops: np.ndarray, colorbar_title: str) ->
     return style_figure(fig, 340)
 
 
-def plot_params_vs_accuracy(points: Sequence[dict], labels: dict[str, str]) -> go.Figure:
+FAMILY_COLOURS = {"mlp": OKABE_ITO["blue"], "cnn": OKABE_ITO["vermillion"], "mean": OKABE_ITO["green"],
+                  "gru": OKABE_ITO["blue"], "transformer": OKABE_ITO["vermillion"]}
+
+
+def plot_params_vs_accuracy(points: Sequence[dict], labels: dict[str, str],
+                            families: Sequence[str] = ("mlp", "cnn")) -> go.Figure:
     """Test accuracy against parameter count (log axis), one marker per model, a colour per family.
 
-    Each point has keys family ("mlp" or "cnn"), params, accuracy, name and shipped (bool);
-    ``labels`` holds translated texts for params, accuracy, mlp, cnn, shipped and run.
+    Each point has keys family (one of ``families``), params, accuracy, name and shipped (bool);
+    ``labels`` holds translated texts for params, accuracy, shipped, run and each family.
     """
     fig = go.Figure()
-    colours = {"mlp": OKABE_ITO["blue"], "cnn": OKABE_ITO["vermillion"]}
-    for family in ("mlp", "cnn"):
+    colours = FAMILY_COLOURS
+    for family in families:
         for shipped in (True, False):
             chosen = [p for p in points if p["family"] == family and bool(p["shipped"]) == shipped]
             if not chosen:

@@ -45,6 +45,14 @@ def fsdd_unavailable() -> str | None:
 
 def render_data_note(dataset: str, source: str) -> None:
     """A caption naming the data a model trains on: set, split sizes, where it comes from, licence."""
+    if dataset == "text":
+        from data.text import load_text
+
+        if source == "imdb":
+            st.caption(t("data.note.imdb"))
+        else:
+            st.caption(t("data.note.reviews", **load_text("zh").sizes), help=t("data.note.reviews.help"))
+        return
     name = dataset_name(dataset)
     if dataset == "speech" and source == "fsdd":
         st.caption(t("data.note.fsdd"))

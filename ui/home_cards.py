@@ -13,6 +13,7 @@ PAGES = (  # (page file, icon, translation stem)
     ("app_pages/mnist.py", ":material/draw:", "home.card.mnist"),
     ("app_pages/images.py", ":material/image_search:", "home.card.images"),
     ("app_pages/speech.py", ":material/graphic_eq:", "home.card.speech"),
+    ("app_pages/text.py", ":material/reviews:", "home.card.text"),
     ("app_pages/scale.py", ":material/stacked_bar_chart:", "home.card.scale"),
     ("app_pages/runs.py", ":material/history:", "home.card.runs"),
 )
@@ -32,7 +33,8 @@ def render_offline_status() -> None:
     """List the bundled data and shipped models, with the score on each model card."""
     from core.inference import PRETRAINED_DIR
 
-    rows = [t("home.offline.mnist_data"), t("home.offline.fashion_data"), t("home.offline.speech_data")]
+    rows = [t("home.offline.mnist_data"), t("home.offline.fashion_data"), t("home.offline.speech_data"),
+            t("home.offline.text_data")]
     for card_path in sorted(PRETRAINED_DIR.glob("*.json")):
         card = read_model_card(card_path.stem)
         rows.append(t("home.offline.model", model=t(f"shipped.{card['name']}"),

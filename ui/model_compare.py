@@ -15,8 +15,10 @@ from ui.state import get_store, t
 FAMILIES = ("mlp", "cnn")
 
 
-def comparison_points(dataset: str, shipped: Sequence[str]) -> list[dict]:
-    """Shipped models and finished runs on ``dataset`` with a test score, as chart points."""
+def comparison_points(dataset: str, shipped: Sequence[str], families: Sequence[str] = FAMILIES,
+                      source: str | None = None) -> list[dict]:
+    """Shipped models and finished runs on ``dataset`` with a test score, as chart points; with ``source``,
+    only runs on data from that source (the Chinese reviews, not IMDB)."""
     points = []
     for name in shipped:
         card = read_model_card(name)
@@ -24,8 +26,10 @@ def comparison_points(dataset: str, shipped: Sequence[str]) -> list[dict]:
             points.append({"family": card["task"].rsplit("-", 1)[-1], "params": int(card["params"]),
                            "accuracy": float(card["test_accuracy"]), "shipped": True,
                            "name": t(f"shipped.{name}"), "seconds": card.get("train_seconds")})
-    for family in FAMILIES:
+    for family in families:
         for run in get_store().list(task=f"{dataset}-{family}"):
+            if source is not None and (run.data_source or "bundled") != source:
+                continue
             if run.test_accuracy is not None and run.params and run.status in ("done", "stopped"):
                 points.append({"family": family, "params": int(run.params), "accuracy": float(run.test_accuracy),
                                "shipped": False, "name": t("compare.run_name", run=run.id),

@@ -39,7 +39,13 @@ def get_pretrained(name: str) -> LoadedModel:
 
 
 def _score(model: LoadedModel, dataset: str, source: str) -> ClassifierReport:
-    """The model's report on the test split of ``dataset`` from ``source`` (images or speech)."""
+    """The model's report on the test split of ``dataset`` from ``source`` (images, speech or text)."""
+    if dataset == "text":
+        from core.text_inference import encode_texts
+        from data.text import load_text
+
+        data = load_text("en" if source == "imdb" else "zh")
+        return report_classifier(data.y_test, model.predict_batch(encode_texts(model.model, data.x_test)))
     if dataset == "speech":
         from data.speech import load_speech
 

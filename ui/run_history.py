@@ -17,7 +17,11 @@ def describe_config(config: dict) -> str:
     model, train = config.get("model", {}), config.get("train", {})
     if not model or not train:
         return ""
-    if "kind" in model:  # a speech model: its recurrent layer, width and depth
+    if "blocks" in model:  # a text model: Transformer blocks and heads, or a baseline over the same embedding
+        layers = {"transformer": f"Transformer {model['blocks']}×{model['heads']}h d{model['embed_dim']}",
+                  "gru": f"Emb{model['embed_dim']} · GRU {model['units']}",
+                  "mean": f"Emb{model['embed_dim']} · mean"}.get(model["kind"], model["kind"])
+    elif "kind" in model:  # a speech model: its recurrent layer, width and depth
         depth = f" × {model['layers']}" if model.get("layers", 1) > 1 else ""
         layers = f"{model['kind'].upper()} {model.get('units')}{depth}"
     elif "filters" in model:  # a CNN: conv filters per block, then the dense width

@@ -40,7 +40,7 @@ def render_custom_training(base: TrainConfig, key: str) -> TrainConfig:
                                base.batch_size if base.batch_size in BATCH_SIZES else 128, key=f"{key}_batch")
     decay = right.toggle(t("train.cosine_decay"), base.cosine_decay, key=f"{key}_decay")
     return TrainConfig(optimizer=optimizer, learning_rate=rate, batch_size=batch, cosine_decay=decay,
-                       label_smoothing=base.label_smoothing, epochs=base.epochs)
+                       label_smoothing=base.label_smoothing, epochs=base.epochs, keep_best=base.keep_best)
 
 
 def render_epochs_and_seed(train: TrainConfig, preset_name: str, key: str) -> TrainConfig:

@@ -1,5 +1,6 @@
 """Every page through Streamlit's AppTest: renders in both languages, trains, predicts, reports failures."""
 
+import json
 import subprocess
 import sys
 import time
@@ -14,8 +15,8 @@ from ui.state import get_runner
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
-PAGES = ["app_pages/home.py", "app_pages/mnist.py", "app_pages/images.py", "app_pages/speech.py", "app_pages/scale.py",
-         "app_pages/runs.py"]
+PAGES = ["app_pages/home.py", "app_pages/mnist.py", "app_pages/images.py", "app_pages/speech.py", "app_pages/text.py",
+         "app_pages/scale.py", "app_pages/runs.py"]
 
 
 def open_app(lang: str = "en", page: str | None = None) -> AppTest:
@@ -348,3 +349,65 @@ def test_real_speech_data_offline_is_explained_and_training_falls_back_to_the_sy
     assert not at.exception, at.exception
     assert any("离线" in w.value for w in at.warning), [w.value for w in at.warning]
     assert any("合成语音数字" in c.value for c in at.caption)  # the data note names the bundled corpus
+
+
+def type_review(at: AppTest, text: str) -> AppTest:
+    at.text_area(key="text_sentence").input(text).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("lang, answer", [("en", "Positive"), ("zh", "好评")])
+def test_a_typed_review_gets_an_answer_coloured_tokens_and_an_attention_map(lang, answer):
+    at = type_review(open_app(lang, "app_pages/text.py"), "房间很干净，服务也很热情，下次还会再来。")
+    assert [m.value for m in at.metric] == [answer]
+    assert any("span" in h.proto.body and "热" in h.proto.body for h in at.get("html"))
+    at.session_state["text_tab"] = "Look inside" if lang == "en" else "看内部"
+    at.run()
+    assert not at.exception, at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    charts = [s for s in specs if "热" in s["layout"].get("xaxis", {}).get("ticktext", [])]  # tokens label the axes
+    assert charts, "no attention map of the sentence"
+
+
+def test_bad_text_gets_a_clear_message_and_markup_stays_text():
+    at = open_app("zh", "app_pages/text.py")
+    type_review(at, "   \n\t  ")
+    assert any("输入一条评论" in i.value for i in at.info)
+    type_review(at, "😀🙃" * 3)
+    assert any("一个都不认识" in e.value for e in at.error), [e.value for e in at.error]
+    type_review(at, "<script>alert('差')</script><b>好</b>")
+    bodies = " ".join(h.proto.body for h in at.get("html"))
+    assert "&lt;" in bodies and "<script" not in bodies and "<b>" not in bodies
+    type_review(at, "好" * 100_001)
+    assert any("100,000" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_tiny_text_training_run_completes_and_appears_in_the_comparison():
+    at = open_app("en", "app_pages/text.py")
+    at.session_state["text_tab"] = "Train"
+    at.run()
+    at.selectbox(key="text_preset").select("mean").run()
+    at.slider(key="text_epochs_mean").set_value(1).run()
+    at.button(key="text_start").click().run()
+    assert not at.exception, at.exception
+    job_id = at.session_state["text_job"]
+    finish(at, job_id, timeout=240)
+    job = get_runner().get(job_id)
+    assert job.status is JobStatus.DONE and job.task == "text-mean", job.error
+    assert job.result["test_accuracy"] > 0.75  # one epoch of the bag of characters and pairs
+    at.session_state["text_tab"] = "Compare"
+    at.run()
+    assert not at.exception, at.exception
+    families = [set(frame.value.iloc[:, 0]) for frame in at.dataframe]
+    assert any({"Transformer", "Mean of embeddings"} <= found for found in families), families
+
+
+def test_english_reviews_offline_are_explained_and_training_falls_back_to_chinese():
+    at = open_app("zh", "app_pages/text.py")
+    at.session_state["text_tab"] = "训练"
+    at.run()
+    at.radio(key="text_language").set_value("en").run()
+    assert not at.exception, at.exception
+    assert any("离线" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert any("中文评论" in c.value for c in at.caption)

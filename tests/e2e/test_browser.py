@@ -35,7 +35,8 @@ def draw(page, strokes) -> None:
 def save_screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name))
-    readme_pictures = {"digits.png": "screenshot.png", "images.png": "screenshot_images.png"}
+    readme_pictures = {"digits.png": "screenshot.png", "images.png": "screenshot_images.png",
+                       "text.png": "screenshot_text.png"}
     if name in readme_pictures and os.environ.get("NEURALSTAGE_UPDATE_SCREENSHOT") == "1":
         page.screenshot(path=str(REPO / "docs" / readme_pictures[name]))
 
@@ -183,3 +184,18 @@ def test_saying_a_digit_into_the_microphone_gets_an_answer(page, app_url, microp
     main.get_by_role("button", name=re.compile("stop", re.I)).first.click()
     page.get_by_test_id("stMetricLabel").filter(has_text="The model hears").wait_for(timeout=60_000)
     assert metric_value(page, "The model hears").startswith(f"{microphone_digit} · ")
+
+
+def test_typing_a_chinese_review_shows_the_answer_and_the_attention_map(page, app_url):
+    page.goto(f"{app_url}/text?lang=zh")
+    box = page.get_by_role("textbox", name="一条评论")
+    box.fill("屏幕不错，但是电池太不耐用了，很失望。")
+    box.press("Control+Enter")  # Streamlit applies a text area on Ctrl+Enter or when it loses focus
+    page.get_by_test_id("stMetricLabel").filter(has_text="模型认为这是").wait_for(timeout=60_000)
+    page.get_by_text("哪些词元左右了判断").wait_for()
+    assert metric_value(page, "模型认为这是") == "差评"
+    page.get_by_role("tab", name="看内部").click()
+    page.get_by_text("注意力：每个词元在看哪里").wait_for()
+    page.locator(".js-plotly-plot").filter(has_text="失").first.wait_for(timeout=60_000)
+    time.sleep(1)
+    save_screenshot(page, "text.png")

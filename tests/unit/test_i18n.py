@@ -30,7 +30,7 @@ def test_placeholders_match_between_languages():
 
 def test_every_literal_key_in_the_code_exists():
     used = set()
-    for folder in ("app.py", "app_pages", "ui", "core", "data", "models"):
+    for folder in ("app.py", "app_pages", "ui", "core", "data", "models", "tools"):
         for path in [REPO / folder] if folder.endswith(".py") else (REPO / folder).rglob("*.py"):
             used |= set(LITERAL_KEY.findall(path.read_text(encoding="utf-8")))
     assert used, "the pattern found no keys: it is broken"
