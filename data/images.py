@@ -17,7 +17,6 @@ so the test split is only ever used for final scores. Nothing loads at import ti
 from __future__ import annotations
 
 import os
-import pickle
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +25,7 @@ import numpy as np
 
 from core.errors import UserError
 from core.network import probe_network
+from data.safe_pickle import ArrayUnpickler
 from data.splits import Splits, split_stratified
 
 FILES_DIR = Path(__file__).with_name("files")
@@ -127,25 +127,13 @@ def load_bundled(name: str) -> ImageData:
         return _with_validation(f["x_train"], f["y_train"], f["x_test"], f["y_test"], "bundled")
 
 
-class _ArrayUnpickler(pickle.Unpickler):
-    """Rebuilds NumPy arrays and nothing else, so a tampered cache file cannot run code."""
-
-    ALLOWED = {("numpy", "ndarray"), ("numpy", "dtype"), ("numpy.core.multiarray", "_reconstruct"),
-               ("numpy._core.multiarray", "_reconstruct")}
-
-    def find_class(self, module: str, name: str):
-        if (module, name) in self.ALLOWED:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"refusing to load {module}.{name} from a CIFAR-10 batch")
-
-
 def read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """Images (N, 32, 32, 3) and labels (N,), both uint8, of one CIFAR-10 "python version" batch file.
 
     Each row of ``b"data"`` holds the red, then green, then blue 32×32 plane of one image.
     """
     with open(path, "rb") as f:
-        batch = _ArrayUnpickler(f, encoding="bytes").load()
+        batch = ArrayUnpickler(f, encoding="bytes").load()
     planes = np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32)
     return np.ascontiguousarray(planes.transpose(0, 2, 3, 1)), np.asarray(batch[b"labels"], dtype=np.uint8)
 

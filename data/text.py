@@ -18,7 +18,6 @@ import csv
 import gzip
 import io
 import json
-import pickle
 import zipfile
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +27,7 @@ import numpy as np
 from core.errors import UserError
 from core.network import probe_network
 from data.images import keras_cache_dir
+from data.safe_pickle import ArrayUnpickler
 from data.splits import Splits, split_stratified
 from data.tokenizer import Tokenizer
 
@@ -90,18 +90,6 @@ def text_unavailable_reason(language: str) -> str | None:
     return None
 
 
-class _ArrayUnpickler(pickle.Unpickler):
-    """Rebuilds NumPy arrays of Python lists and nothing else, so a tampered cache file cannot run code."""
-
-    ALLOWED = {("numpy", "ndarray"), ("numpy", "dtype"), ("numpy.core.multiarray", "_reconstruct"),
-               ("numpy._core.multiarray", "_reconstruct")}
-
-    def find_class(self, module: str, name: str):
-        if (module, name) in self.ALLOWED:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"refusing to load {module}.{name} from imdb.npz")
-
-
 def read_imdb_npz(path: Path) -> dict[str, np.ndarray]:
     """The arrays of Keras's ``imdb.npz`` (object arrays of word-rank lists are unpickled safely)."""
     arrays = {}
@@ -114,7 +102,7 @@ def read_imdb_npz(path: Path) -> dict[str, np.ndarray]:
                            else np.lib.format.read_array_header_2_0)
             shape, fortran_order, dtype = read_header(f)
             if dtype.hasobject:
-                array = np.asarray(_ArrayUnpickler(f).load())
+                array = np.asarray(ArrayUnpickler(f).load())
             else:
                 array = np.frombuffer(f.read(), dtype=dtype).reshape(shape, order="F" if fortran_order else "C")
             arrays[member.removesuffix(".npy")] = array
