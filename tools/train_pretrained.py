@@ -2,7 +2,7 @@
 
     python -m tools.train_pretrained mnist-mlp | mnist-cnn | fashion-mlp | fashion-cnn
     python -m tools.train_pretrained speech [--real DIR ...]
-    python -m tools.train_pretrained text
+    python -m tools.train_pretrained text [--other FILE.csv ...]
 
 Each model is a page's default preset trained on a bundled split, so the Try panels work offline
 before anyone trains. The card records data, split, settings, score, date and versions.
@@ -168,8 +168,9 @@ TRAINERS = {f"{dataset}-{family}": (lambda d=dataset, f=family: train_image(d, f
 SHIPPED_TEXT = {"preset": "small"}
 
 
-def train_text() -> dict:
-    """The shipped Chinese review classifier: a Transformer encoder with its vocabulary inside."""
+def train_text(other: list[Path] | None = None) -> dict:
+    """The shipped Chinese review classifier: a Transformer encoder with its vocabulary inside; with
+    ``other`` ``label,review`` CSV files of reviews from other domains, scored on them too."""
     from core.text_tasks import TextJobSpec
     from models.text_transformer import PRESETS
 
@@ -178,8 +179,18 @@ def train_text() -> dict:
     model = spec.model
     architecture = (f"characters + hashed character pairs + positions (d={model.embed_dim}) → {model.blocks} × "
                     f"encoder block ({model.heads} heads, feed-forward {model.ff_dim}) → mean over tokens → Dense 2")
-    return train_shipped("text", spec, architecture, "teaching: say whether a Chinese review is positive or negative, "
-                         "and show attention and token importance, in the app")
+    card = train_shipped("text", spec, architecture, "teaching: say whether a Chinese review is positive or "
+                         "negative, and show attention and token importance, in the app")
+    if other:
+        from tools.evaluate import evaluate_text
+
+        card["other_domains"] = []
+        for path in other:
+            result = evaluate_text(path)
+            card["other_domains"].append({"data": path.stem, "n": result["n"], "accuracy": result["accuracy"],
+                                          "per_class_accuracy": result["per_class_accuracy"]})
+        write_card(card)
+    return card
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -188,11 +199,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("model", choices=sorted([*TRAINERS, "speech", "text"]))
     parser.add_argument("--real", type=Path, nargs="*", default=[],
                         help="speech only: folders of real recordings named <digit>_*.wav to score the model on")
+    parser.add_argument("--other", type=Path, nargs="*", default=[],
+                        help="text only: label,review CSV files of reviews from other domains to score the model on")
     args = parser.parse_args(argv)
     if args.model == "speech":
         card = train_speech(args.real)
     elif args.model == "text":
-        card = train_text()
+        card = train_text(args.other)
     else:
         card = TRAINERS[args.model]()
     print(json.dumps(card, indent=2, ensure_ascii=False))

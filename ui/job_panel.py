@@ -56,7 +56,8 @@ def _render_numbers(job: Job) -> None:
     cols[0].metric(t("job.epoch"), f"{len(job.epoch_metrics)} / {job.epochs}")
     cols[1].metric(t("job.elapsed"), _format_seconds(job.elapsed_s))
     cols[2].metric(t("job.remaining"), _format_seconds(job.remaining_s))
-    cols[3].metric(t("job.speed"), f"{job.samples_per_s:,.0f}")
+    speed = {"speech": "job.speed_clips", "text": "job.speed_reviews"}.get(job.task.split("-")[0], "job.speed")
+    cols[3].metric(t(speed), f"{job.samples_per_s:,.0f}")
 
 
 def _job_view(job_id: int) -> None:

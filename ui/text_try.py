@@ -80,11 +80,25 @@ def render_importance(picked: PickedModel, reading: TextReading, winner: int, le
     st.caption(t("text.importance.legend", name=names[winner]))
 
 
+def render_scope_note(picked: PickedModel) -> None:
+    """What the model learned from, how much it reads, and how it did on reviews of other domains where measured."""
+    from models.text_transformer import seq_len_of, tokenizer_of
+
+    level = tokenizer_of(picked.model.model).level
+    lines = [t(f"text.scope.{picked.source}", n=seq_len_of(picked.model.model), unit=t(f"text.unit.{level}"))]
+    for result in picked.model.card.get("other_domains", []):
+        negative, positive = result["per_class_accuracy"]
+        lines.append(t("text.other_measured", n=result["n"], accuracy=result["accuracy"], negative=negative,
+                       positive=positive, data=t(f"text.other_data.{result['data']}")))
+    st.caption(" ".join(lines))
+
+
 @st.fragment
 def render_text_try(picked: PickedModel) -> None:
     """Let the visitor type or pick a review, and show the answer, the tokens and their importance."""
     from models.text_transformer import tokenizer_of
 
+    render_scope_note(picked)
     text = render_sentence_input(picked)
     if not text.strip():
         st.info(t("text.try.waiting"), icon=":material/edit_note:")

@@ -396,6 +396,7 @@ def test_tiny_text_training_run_completes_and_appears_in_the_comparison():
     job = get_runner().get(job_id)
     assert job.status is JobStatus.DONE and job.task == "text-mean", job.error
     assert job.result["test_accuracy"] > 0.75  # one epoch of the bag of characters and pairs
+    assert "Reviews / s" in {m.label for m in at.metric}
     at.session_state["text_tab"] = "Compare"
     at.run()
     assert not at.exception, at.exception
