@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.errors import UserError
 from core.tasks import ImageJobSpec
 from ui.mnist_form import mlp_rows, render_custom_mlp
 from ui.state import bound_translator, t
 from ui.train_controls import (render_custom_training, render_epochs_and_seed, render_settings_table,
-                               render_source_choice, training_rows)
+                               render_source_choice, render_start_button, training_rows)
 
 FILTER_CHOICES = (8, 16, 32, 64, 128)
 DENSE_CHOICES = (0, 32, 64, 128, 256)
@@ -84,9 +83,4 @@ def render_image_form(dataset: str) -> tuple[ImageJobSpec, bool]:
     if name in CNN_PRESETS or name in MLP_PRESETS:
         rows = cnn_rows(model) if name in CNN_PRESETS else mlp_rows(model)
         render_settings_table(rows + training_rows(train))
-    try:
-        spec.validate()
-    except UserError as exc:  # e.g. four unpooled 5×5 blocks leave nothing of a 28×28 image
-        st.error(t(exc.key, **exc.params), icon=":material/warning:")
-        return spec, False
-    return spec, st.button(t("train.start"), type="primary", icon=":material/play_arrow:", key=f"{KEY}_start")
+    return spec, render_start_button(spec, KEY)

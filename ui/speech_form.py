@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.errors import UserError
 from core.speech_tasks import DATA_SOURCES, MAX_AUGMENT_COPIES, SpeechJobSpec
 from ui.datasets import fsdd_unavailable
 from ui.state import bound_translator, t
-from ui.train_controls import render_custom_training, render_epochs_and_seed, render_settings_table, training_rows
+from ui.train_controls import (render_custom_training, render_epochs_and_seed, render_settings_table,
+                               render_start_button, training_rows)
 
 KEY = "speech"
 UNIT_CHOICES = (16, 32, 48, 64, 96, 128)
@@ -77,9 +77,4 @@ def render_speech_form() -> tuple[SpeechJobSpec, bool]:
                          data_source=source)
     if name != "custom":
         render_settings_table(speech_rows(model, spec.languages, copies) + training_rows(train))
-    try:
-        spec.validate()
-    except UserError as exc:  # e.g. no language chosen
-        st.error(t(exc.key, **exc.params), icon=":material/warning:")
-        return spec, False
-    return spec, st.button(t("train.start"), type="primary", icon=":material/play_arrow:", key=f"{KEY}_start")
+    return spec, render_start_button(spec, KEY)

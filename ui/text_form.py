@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.errors import UserError
 from core.text_tasks import TextJobSpec
 from ui.state import bound_translator, t
-from ui.train_controls import render_custom_training, render_epochs_and_seed, render_settings_table, training_rows
+from ui.train_controls import (render_custom_training, render_epochs_and_seed, render_settings_table,
+                               render_start_button, training_rows)
 
 KEY = "text"
 EMBED_CHOICES = (32, 64, 96, 128, 192, 256)
@@ -89,9 +89,4 @@ def render_text_form() -> tuple[TextJobSpec, bool]:
     spec = TextJobSpec(model=model, train=train)
     if name != "custom":
         render_settings_table(text_rows(model) + training_rows(train))
-    try:
-        spec.validate()
-    except UserError as exc:
-        st.error(t(exc.key, **exc.params), icon=":material/warning:")
-        return spec, False
-    return spec, st.button(t("train.start"), type="primary", icon=":material/play_arrow:", key=f"{KEY}_start")
+    return spec, render_start_button(spec, KEY)

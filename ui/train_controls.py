@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import pandas as pd
 import streamlit as st
 
+from core.errors import UserError
 from core.training import MAX_EPOCHS, OPTIMIZERS, TrainConfig
 from ui.datasets import dataset_name, unavailable
 from ui.state import bound_translator, t
@@ -63,3 +64,16 @@ def render_settings_table(rows: list[tuple[str, object]]) -> None:
     with st.expander(t("train.show_settings")):
         table = pd.DataFrame([(k, str(v)) for k, v in rows], columns=[t("train.setting"), t("train.value")])
         st.dataframe(table, hide_index=True, width="stretch")
+
+
+def render_start_button(spec: Any, key: str) -> bool:
+    """Start, when ``spec`` validates; otherwise the reason in the visitor's language and no button.
+
+    Returns whether Start was pressed.
+    """
+    try:
+        spec.validate()
+    except UserError as exc:  # e.g. no language chosen, or blocks that leave nothing of a 28×28 image
+        st.error(t(exc.key, **exc.params), icon=":material/warning:")
+        return False
+    return st.button(t("train.start"), type="primary", icon=":material/play_arrow:", key=f"{key}_start")
