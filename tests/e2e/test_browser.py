@@ -191,7 +191,8 @@ def test_typing_a_chinese_review_shows_the_answer_and_the_attention_map(page, ap
     box = page.get_by_role("textbox", name="一条评论")
     box.fill("屏幕不错，但是电池太不耐用了，很失望。")
     box.press("Control+Enter")  # Streamlit applies a text area on Ctrl+Enter or when it loses focus
-    page.get_by_test_id("stMetricLabel").filter(has_text="模型认为这是").wait_for(timeout=60_000)
+    # The default example's answer is on screen first: wait until the typed review's answer replaces it.
+    page.get_by_text("模型读了 19 个字。").wait_for(timeout=60_000)
     page.get_by_text("哪些词元左右了判断").wait_for()
     assert metric_value(page, "模型认为这是") == "差评"
     page.get_by_role("tab", name="看内部").click()
