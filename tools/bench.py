@@ -6,6 +6,7 @@
     python -m tools.bench speech-gru --json  # the GRU preset on the synthesized spoken digits
     python -m tools.bench text-transformer --json  # the small Transformer preset on the Chinese reviews
     python -m tools.bench latency --json     # p50 / p95 of one prediction for each shipped model
+    python -m tools.bench impact --json      # the social-impact experiments at their defaults: time and results
 
 Timings belong here, not in unit tests. docs/BENCHMARKS.md records the figures with date, device
 and command.
@@ -249,7 +250,19 @@ def bench_latency() -> dict[str, Any]:
             "models": results}
 
 
-BENCHES = [*TARGETS, "latency"]
+def bench_impact() -> dict[str, Any]:
+    """The fairness and privacy experiments at their default settings: seconds and what they measured."""
+    from core.impact import run_fairness, run_privacy
+
+    fairness, privacy = run_fairness(), run_privacy()
+    return {"task": "impact", "backend": backend_name(), "device": describe_device().label,
+            "fairness": {"seconds": round(fairness["seconds"], 1), "arms": fairness["arms"]},
+            "privacy": {"seconds": round(privacy["seconds"], 1),
+                        "auc": {arm: [round(a, 3) for a in curve["auc"]] for arm, curve in privacy["arms"].items()},
+                        "epochs": privacy["arms"]["memorising"]["epoch"]}}
+
+
+BENCHES = [*TARGETS, "latency", "impact"]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -259,7 +272,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     parser.add_argument("--repeats", type=int, default=3, help="training repeats")
     args = parser.parse_args(argv)
-    result = bench_latency() if args.bench == "latency" else bench_training(args.bench, args.repeats)
+    if args.bench == "latency":
+        result = bench_latency()
+    elif args.bench == "impact":
+        result = bench_impact()
+    else:
+        result = bench_training(args.bench, args.repeats)
     print(json.dumps(result) if args.json else json.dumps(result, indent=2))
 
 
