@@ -127,6 +127,59 @@ def run_privacy(config: PrivacyConfig = PrivacyConfig(), callbacks: Sequence[Any
     return {"config": asdict(config), "arms": arms, "seconds": time.perf_counter() - started}
 
 
+ROBUSTNESS_STRENGTHS = {  # perturbation: strengths from none to severe
+    "noise": [0.0, 0.1, 0.2, 0.3, 0.4],  # standard deviation of pixel noise on the 0–1 scale
+    "rotation": [0.0, 10.0, 20.0, 30.0, 45.0],  # degrees
+    "occlusion": [0.0, 4.0, 8.0, 12.0, 16.0],  # side of a grey square, in pixels of 28
+    "snr": [float("inf"), 20.0, 10.0, 5.0, 0.0],  # speech over white noise, in dB
+}
+
+
+def run_robustness(samples: int = 500, seed: int = 0) -> dict[str, Any]:
+    """Accuracy of the shipped clothing MLP and CNN under pixel noise, rotation and occlusion, and of the
+    shipped speech model under noise, on the first ``samples`` test items of each."""
+    from core.inference import load_pretrained
+    from core.robustness import accuracy_curve, add_gaussian_noise, add_speech_noise, occlude_images, rotate_images
+    from data.images import load_images, to_model_input
+    from data.speech import load_speech
+
+    started = time.perf_counter()
+    images = load_images("fashion")
+    x, y = to_model_input(images.x_test[:samples]), images.y_test[:samples]
+    perturbations = {"noise": add_gaussian_noise, "rotation": rotate_images, "occlusion": occlude_images}
+    curves: dict[str, dict[str, list[float]]] = {}
+    for name in ("fashion_mlp", "fashion_cnn"):
+        model = load_pretrained(name)
+        curves[name] = {kind: accuracy_curve(model.predict_batch, x, y, perturb, ROBUSTNESS_STRENGTHS[kind], seed)
+                        for kind, perturb in perturbations.items()}
+    speech = load_speech()
+    clips, digits = np.asarray(speech.x_test[:samples]), speech.y_test[:samples]
+    curves["speech"] = {"snr": accuracy_curve(load_pretrained("speech").predict_batch, clips, digits,
+                                              add_speech_noise, ROBUSTNESS_STRENGTHS["snr"], seed)}
+    return {"strengths": ROBUSTNESS_STRENGTHS, "curves": curves, "samples": samples,
+            "seconds": time.perf_counter() - started}
+
+
+EXPERIMENTS = {"fairness": run_fairness, "privacy": run_privacy, "robustness": run_robustness}
+# Epochs each experiment trains, over both arms: the page's progress bar counts them.
+EXPERIMENT_EPOCHS = {"fairness": 2 * FairnessConfig().epochs, "privacy": 2 * PrivacyConfig().epochs, "robustness": 0}
+
+
+def make_experiment_work(name: str):
+    """The job-runner work function that runs experiment ``name`` at its defaults and keeps its result.
+
+    The job's result names the experiment instead of holding a model, so the run history leaves it out.
+    """
+    def work(context) -> dict[str, Any]:
+        run = EXPERIMENTS[name]
+        result = run() if name == "robustness" else run(callbacks=[context.callback])
+        if not context.job.stop_requested.is_set():  # a stopped experiment keeps the last complete result
+            save_result(name, result)
+        return {"experiment": name}
+
+    return work
+
+
 def results_dir() -> Path:
     """Where experiment results are kept: ``$NEURALSTAGE_HOME/experiments``."""
     return default_home() / "experiments"

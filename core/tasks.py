@@ -129,8 +129,13 @@ def make_training_work(spec: Any) -> WorkFn:
 
 
 def record_job(store: RunStore, job: Job, status: JobStatus) -> None:
-    """File a finished job in the run store (with its model when it has one) and note the run id."""
+    """File a finished job in the run store (with its model when it has one) and note the run id.
+
+    Experiments of the story pages keep their own results (``core.impact.save_result``) and are not runs.
+    """
     result = job.result
+    if "experiment" in result:
+        return
     config = job.config
     record = RunRecord(
         task=job.task, status=status.value, config=config,

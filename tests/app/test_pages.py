@@ -16,7 +16,7 @@ from ui.state import get_runner
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 PAGES = ["app_pages/home.py", "app_pages/mnist.py", "app_pages/images.py", "app_pages/speech.py", "app_pages/text.py",
-         "app_pages/scale.py", "app_pages/runs.py"]
+         "app_pages/impact.py", "app_pages/scale.py", "app_pages/runs.py"]
 
 
 def open_app(lang: str = "en", page: str | None = None) -> AppTest:
@@ -412,3 +412,57 @@ def test_english_reviews_offline_are_explained_and_training_falls_back_to_chines
     assert not at.exception, at.exception
     assert any("离线" in w.value for w in at.warning), [w.value for w in at.warning]
     assert any("中文评论" in c.value for c in at.caption)
+
+
+IMPACT_TABS = {"en": ["Fairness", "Privacy", "Robustness", "Transparency", "Energy", "Jobs & ethics"],
+               "zh": ["公平", "隐私", "稳健", "透明", "能耗", "就业与伦理"]}
+
+
+def open_impact_tab(lang: str, tab: int) -> AppTest:
+    at = open_app(lang, "app_pages/impact.py")
+    at.session_state["impact_tab"] = IMPACT_TABS[lang][tab]
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_impact_page_without_results_offers_to_run_each_experiment(lang, monkeypatch, tmp_path):
+    monkeypatch.setenv("NEURALSTAGE_HOME", str(tmp_path))
+    for tab in range(len(IMPACT_TABS[lang])):
+        at = open_impact_tab(lang, tab)
+        if tab < 3:
+            assert at.button(key=f"impact_run_{['fairness', 'privacy', 'robustness'][tab]}").label in ("Run", "运行")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_impact_page_shows_stored_results_with_when_and_where(lang, monkeypatch, tmp_path):
+    from core.impact import (FairnessConfig, PrivacyConfig, run_fairness, run_privacy, run_robustness,
+                             save_result)
+
+    monkeypatch.setenv("NEURALSTAGE_HOME", str(tmp_path))
+    save_result("fairness", run_fairness(FairnessConfig(clips=40, epochs=1, augment_copies=0)))
+    save_result("privacy", run_privacy(PrivacyConfig(members=64, epochs=3, checkpoints=(1, 3), hidden_units=(32,))))
+    save_result("robustness", run_robustness(samples=20))
+    for tab, charts in ((0, 1), (1, 1), (2, 4)):
+        at = open_impact_tab(lang, tab)
+        assert len(at.get("plotly_chart")) == charts
+        assert any(("Measured" in c.value) or ("测量" in c.value) for c in at.caption)
+
+
+def test_an_experiment_runs_through_the_page_and_keeps_its_result(monkeypatch, tmp_path):
+    from core.impact import load_result
+
+    monkeypatch.setenv("NEURALSTAGE_HOME", str(tmp_path))
+    at = open_impact_tab("en", 1)
+    at.button(key="impact_run_privacy").click().run()
+    assert not at.exception, at.exception
+    finish(at, at.session_state["impact_job_privacy"], timeout=180)
+    at.run()
+    result = load_result("privacy")
+    assert result is not None and result["arms"]["memorising"]["epoch"][-1] == 40
+    assert len(at.get("plotly_chart")) == 1
+    assert any("attack" in m.value and "AUC" in m.value for m in at.markdown)
+    from ui.state import get_store
+
+    assert get_store().list(task="experiment-privacy") == []  # experiments are not training runs

@@ -200,3 +200,13 @@ def test_typing_a_chinese_review_shows_the_answer_and_the_attention_map(page, ap
     page.locator(".js-plotly-plot").filter(has_text="失").first.wait_for(timeout=60_000)
     time.sleep(1)
     save_screenshot(page, "text.png")
+
+
+def test_running_the_robustness_experiment_draws_its_curves(page, app_url):
+    page.goto(f"{app_url}/impact?lang=en")
+    page.get_by_role("tab", name="Robustness").click()
+    page.get_by_role("button", name="Run", exact=True).click()
+    page.get_by_text("Measured").wait_for(timeout=120_000)
+    page.get_by_text("rotation (degrees)").first.wait_for()
+    assert page.locator(".js-plotly-plot").count() == 4
+    save_screenshot(page, "impact.png")
