@@ -15,9 +15,11 @@ def dataset_name(dataset: str) -> str:
 
 
 def class_names(dataset: str) -> list[str]:
-    """The ten class names of ``dataset`` in the visitor's language (digits stay digits)."""
+    """The class names of ``dataset`` in the visitor's language (digits stay digits; reviews are negative, positive)."""
     if dataset == "mnist":
         return DIGITS
+    if dataset == "text":
+        return [t("text.class.0"), t("text.class.1")]
     return [t(f"class.{dataset}.{i}") for i in range(10)]
 
 

@@ -84,6 +84,26 @@ def render_fairness() -> None:
     st.markdown(t("impact.fair.summary", gap=(skewed["male"] - skewed["female"]) * 100,
                   balanced_gap=abs(balanced["male"] - balanced["female"]) * 100, clips=skewed["clips"],
                   female=result["test_clips"]["female"], male=result["test_clips"]["male"]))
+    render_class_disparity()
+
+
+def render_class_disparity() -> None:
+    """Accuracy per class of the shipped clothing CNN: the same kind of gap, between kinds of product."""
+    import numpy as np
+
+    from ui.charts import plot_per_class_accuracy
+    from ui.datasets import class_names
+    from ui.model_picker import get_pretrained_report
+
+    st.subheader(t("impact.fair.classes_title"))
+    report = get_pretrained_report("fashion_cnn")
+    names = class_names("fashion")
+    accuracy = np.asarray(report.per_class_accuracy)
+    best, worst = int(np.nanargmax(accuracy)), int(np.nanargmin(accuracy))
+    st.plotly_chart(plot_per_class_accuracy(accuracy, names, t("impact.fair.classes_chart")),
+                    key="impact_class_disparity")
+    st.markdown(t("impact.fair.classes_summary", best=names[best], best_acc=accuracy[best], worst=names[worst],
+                  worst_acc=accuracy[worst], overall=report.accuracy))
 
 
 def render_privacy() -> None:
@@ -142,11 +162,28 @@ def render_transparency() -> None:
         watts, grams = _assumed_watts(), GRID_G_PER_KWH
         wh = energy_wh(run.train_seconds, watts)
         energy = TrainingEnergy(watts, wh, grams, emissions_g(wh, grams))
-    card = build_model_card(run, current_language(), energy=energy)
+    names, per_class = _per_class(run)
+    card = build_model_card(run, current_language(), names, per_class, energy=energy)
     st.download_button(t("impact.card.download"), card, file_name=f"model_card_run_{run.id}.md",
                        mime="text/markdown", icon=":material/download:", key="impact_card_download")
     with st.expander(t("impact.card.preview"), expanded=True):
         st.markdown(card)
+
+
+def _per_class(run) -> tuple[list[str], list[float]]:
+    """Class names and per-class test accuracy of a run's stored model, scored once per session."""
+    from core.inference import load_model_file
+    from ui.datasets import class_names
+    from ui.model_picker import score_model
+
+    if not run.model_path:
+        return [], []
+    scores: dict[int, list[float]] = st.session_state.setdefault("impact_card_scores", {})
+    dataset = run.task.split("-")[0]
+    if run.id not in scores:
+        report = score_model(load_model_file(run.model_path), dataset, run.data_source or "bundled")
+        scores[run.id] = [float(a) for a in report.per_class_accuracy]
+    return class_names(dataset), scores[run.id]
 
 
 def _assumed_watts() -> float:

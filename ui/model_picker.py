@@ -38,7 +38,7 @@ def get_pretrained(name: str) -> LoadedModel:
     return load_pretrained(name)
 
 
-def _score(model: LoadedModel, dataset: str, source: str) -> ClassifierReport:
+def score_model(model: LoadedModel, dataset: str, source: str) -> ClassifierReport:
     """The model's report on the test split of ``dataset`` from ``source`` (images, speech or text)."""
     if dataset == "text":
         from core.text_inference import encode_texts
@@ -61,7 +61,7 @@ def _score(model: LoadedModel, dataset: str, source: str) -> ClassifierReport:
 def get_pretrained_report(name: str) -> ClassifierReport:
     """How the shipped model ``name`` does on the bundled test split it was made for."""
     card = read_model_card(name)
-    return _score(get_pretrained(name), card["settings"]["dataset"], "bundled")
+    return score_model(get_pretrained(name), card["settings"]["dataset"], "bundled")
 
 
 def _load_run_model(run_id: int) -> LoadedModel | None:
@@ -85,7 +85,7 @@ def _load_run_model(run_id: int) -> LoadedModel | None:
 def _run_report(run_id: int, model: LoadedModel, dataset: str, source: str) -> ClassifierReport:
     reports: dict[int, ClassifierReport] = st.session_state.setdefault("run_reports", {})
     if run_id not in reports:
-        reports[run_id] = _score(model, dataset, source)
+        reports[run_id] = score_model(model, dataset, source)
     return reports[run_id]
 
 

@@ -444,7 +444,7 @@ def test_impact_page_shows_stored_results_with_when_and_where(lang, monkeypatch,
     save_result("fairness", run_fairness(FairnessConfig(clips=40, epochs=1, augment_copies=0)))
     save_result("privacy", run_privacy(PrivacyConfig(members=64, epochs=3, checkpoints=(1, 3), hidden_units=(32,))))
     save_result("robustness", run_robustness(samples=20))
-    for tab, charts in ((0, 1), (1, 1), (2, 4)):
+    for tab, charts in ((0, 2), (1, 1), (2, 4)):  # fairness: the voice groups and the clothing classes
         at = open_impact_tab(lang, tab)
         assert len(at.get("plotly_chart")) == charts
         assert any(("Measured" in c.value) or ("测量" in c.value) for c in at.caption)
@@ -466,3 +466,15 @@ def test_an_experiment_runs_through_the_page_and_keeps_its_result(monkeypatch, t
     from ui.state import get_store
 
     assert get_store().list(task="experiment-privacy") == []  # experiments are not training runs
+
+
+def test_a_model_card_for_a_finished_run_has_its_per_class_scores_and_downloads():
+    at, job_id = start_compact_job(1)
+    finish(at, job_id)
+    run_id = get_runner().get(job_id).run_id
+    at = open_impact_tab("en", 3)
+    at.selectbox(key="impact_card_run").select(run_id).run()
+    assert not at.exception, at.exception
+    card = next(m.value for m in at.markdown if m.value.startswith(f"# Model card: run #{run_id}"))
+    assert "| 0 |" in card and "| 9 |" in card and "Training energy" in card
+    assert at.get("download_button")
