@@ -25,6 +25,7 @@ navigation = st.navigation({
         st.Page("app_pages/text.py", title=t("nav.text"), icon=":material/reviews:", url_path="text"),
     ],
     t("nav.stories"): [
+        st.Page("app_pages/cases.py", title=t("nav.cases"), icon=":material/business_center:", url_path="cases"),
         st.Page("app_pages/impact.py", title=t("nav.impact"), icon=":material/balance:", url_path="impact"),
         st.Page("app_pages/scale.py", title=t("nav.scale"), icon=":material/stacked_bar_chart:", url_path="scale"),
     ],

@@ -14,6 +14,7 @@ PAGES = (  # (page file, icon, translation stem)
     ("app_pages/images.py", ":material/image_search:", "home.card.images"),
     ("app_pages/speech.py", ":material/graphic_eq:", "home.card.speech"),
     ("app_pages/text.py", ":material/reviews:", "home.card.text"),
+    ("app_pages/cases.py", ":material/business_center:", "home.card.cases"),
     ("app_pages/impact.py", ":material/balance:", "home.card.impact"),
     ("app_pages/scale.py", ":material/stacked_bar_chart:", "home.card.scale"),
     ("app_pages/runs.py", ":material/history:", "home.card.runs"),

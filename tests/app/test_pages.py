@@ -1,6 +1,7 @@
 """Every page through Streamlit's AppTest: renders in both languages, trains, predicts, reports failures."""
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -16,7 +17,7 @@ from ui.state import get_runner
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 PAGES = ["app_pages/home.py", "app_pages/mnist.py", "app_pages/images.py", "app_pages/speech.py", "app_pages/text.py",
-         "app_pages/impact.py", "app_pages/scale.py", "app_pages/runs.py"]
+         "app_pages/cases.py", "app_pages/impact.py", "app_pages/scale.py", "app_pages/runs.py"]
 
 
 def open_app(lang: str = "en", page: str | None = None) -> AppTest:
@@ -478,3 +479,29 @@ def test_a_model_card_for_a_finished_run_has_its_per_class_scores_and_downloads(
     card = next(m.value for m in at.markdown if m.value.startswith(f"# Model card: run #{run_id}"))
     assert "| 0 |" in card and "| 9 |" in card and "Training energy" in card
     assert at.get("download_button")
+
+
+def cost_text(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "1,000 requests cost" in m.value)
+
+
+def test_a_case_study_measures_its_model_now_and_prices_1000_requests():
+    at = open_app("en", "app_pages/cases.py")
+    at.session_state["cases_tab"] = "Cloud image recognition (Tencent Cloud)"
+    at.run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Test accuracy"] == f"{get_pretrained_report_accuracy('fashion_cnn'):.1%}"
+    assert metrics["Weights"] == "93,322" and metrics["Latency (p50)"].endswith(" ms")
+    before = cost_text(at)
+    at.number_input(key="case_price_tencent").set_value(0.1).run()  # twice the default price
+    after = cost_text(at)
+    costs = [float(re.search(r"1,000 requests cost ([0-9.]+)", text).group(1)) for text in (before, after)]
+    assert costs[1] == pytest.approx(2 * costs[0], rel=0.05)
+    assert at.get("plotly_chart")  # the Try widget answered the default test image
+
+
+def get_pretrained_report_accuracy(name: str) -> float:
+    from core.inference import read_model_card
+
+    return read_model_card(name)["test_accuracy"]

@@ -210,3 +210,10 @@ def test_running_the_robustness_experiment_draws_its_curves(page, app_url):
     page.get_by_text("rotation (degrees)").first.wait_for()
     assert page.locator(".js-plotly-plot").count() == 4
     save_screenshot(page, "impact.png")
+
+
+def test_the_case_studies_measure_the_speech_model_on_opening(page, app_url):
+    page.goto(f"{app_url}/cases?lang=zh")
+    page.get_by_text("现场测量：CRNN 语音模型").wait_for(timeout=90_000)
+    assert metric_value(page, "测试准确率").endswith("%")
+    page.get_by_text("1,000 次请求的成本为").wait_for()
