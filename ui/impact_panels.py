@@ -149,6 +149,9 @@ def render_transparency() -> None:
     from core.model_card import TrainingEnergy, build_model_card
 
     render_text("impact_transparency")
+    left, right = st.columns(2)
+    left.page_link("app_pages/images.py", label=t("impact.card.occlusion_link"), icon=":material/image_search:")
+    right.page_link("app_pages/text.py", label=t("impact.card.attention_link"), icon=":material/reviews:")
     runs = [run for run in get_store().list() if run.status in ("done", "stopped")]
     if not runs:
         st.info(t("impact.card.no_runs"), icon=":material/model_training:")
