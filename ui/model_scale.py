@@ -11,6 +11,7 @@ import streamlit as st
 from core.facts import GPT3_ENERGY_SOURCE, GPT3_TRAINING_MWH, GPT3_TRAINING_TCO2E, MODEL_SIZES
 from core.inference import read_model_card
 from ui.charts import OKABE_ITO, style_figure
+from ui.datasets import dataset_name
 from ui.state import get_store, t
 
 
@@ -32,16 +33,29 @@ def plot_model_scale(names: list[str], params: list[float], ours: list[bool], ax
     return style_figure(fig, 60 + 34 * len(names))
 
 
+MAX_RUNS_SHOWN = 4  # the visitor's latest runs of different tasks; more would crowd the chart
+
+
 def _our_models() -> list[tuple[str, float]]:
+    """The shipped digit MLP first (the ratio below is to it), the other shipped models, and the visitor's
+    latest run of each task."""
+    from core.inference import PRETRAINED_DIR
+
     rows = []
-    card = read_model_card("mnist_mlp")
-    if card:
-        rows.append((t("scale.ours_shipped"), float(card["params"])))
-    runs = [r for r in get_store().list(task="mnist-mlp") if r.params]
-    if runs:
-        smallest = min(runs, key=lambda r: r.params)
-        if not card or smallest.params != card["params"]:
-            rows.append((t("scale.ours_run", run=smallest.id), float(smallest.params)))
+    names = sorted(path.stem for path in PRETRAINED_DIR.glob("*.json"))
+    for name in sorted(names, key=lambda n: n != "mnist_mlp"):
+        card = read_model_card(name)
+        if card.get("params"):
+            data = dataset_name(card.get("settings", {}).get("dataset", "mnist"))
+            label = (t("scale.ours_shipped") if name == "mnist_mlp"
+                     else t("scale.ours_model", model=t(f"shipped.{name}"), data=data))
+            rows.append((label, float(card["params"])))
+    latest: dict[str, object] = {}
+    for run in get_store().list():
+        if run.params and run.task not in latest:
+            latest[run.task] = run  # the store lists the newest first
+    for run in list(latest.values())[:MAX_RUNS_SHOWN]:
+        rows.append((t("scale.ours_task_run", run=run.id, task=run.task), float(run.params)))
     return rows
 
 
