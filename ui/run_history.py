@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.runstore import RunRecord
 from ui.charts import plot_run_comparison
-from ui.state import get_store, t
+from ui.state import current_language, get_store, t
 
 
 def describe_config(config: dict) -> str:
@@ -49,6 +49,29 @@ def runs_table(runs: list[RunRecord]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def run_bundle(run_id: int) -> bytes:
+    """The export zip of run ``run_id``: model, settings, epochs, interactive charts and model card."""
+    from core.export import build_run_bundle
+    from core.model_card import build_model_card
+
+    record = get_store().get(run_id)
+    charts = {metric: plot_run_comparison([record], metric, t(f"runs.chart.{metric}"), t("chart.epoch"))
+              .to_html(include_plotlyjs=True, full_html=True) for metric in ("loss", "accuracy")}
+    return build_run_bundle(record, build_model_card(record, current_language()), charts)
+
+
+def render_run_export(ids: list[int]) -> None:
+    """Pick a run, build its zip on request, then offer it for download."""
+    with st.expander(t("runs.export_title")):
+        chosen = st.selectbox(t("runs.export_pick"), ids, format_func=lambda i: f"#{i}", key="run_to_export")
+        ready = st.session_state.get("run_export")
+        if st.button(t("runs.export_prepare"), icon=":material/folder_zip:", key="run_export_prepare"):
+            ready = st.session_state["run_export"] = (chosen, run_bundle(chosen))
+        if ready and ready[0] == chosen:
+            st.download_button(t("runs.export_download", run=chosen), ready[1], file_name=f"neuralstage_run_{chosen}.zip",
+                               mime="application/zip", icon=":material/download:", key="run_export_download")
+
+
 def render_run_history() -> None:
     """Table of runs, a comparison chart of the selected ones, and deletion."""
     store = get_store()
@@ -63,6 +86,9 @@ def render_run_history() -> None:
     if chosen:
         records = [store.get(i) for i in chosen]
         st.plotly_chart(plot_run_comparison(records, "val_accuracy", t("runs.val_accuracy"), t("chart.epoch")))
+    st.download_button(t("runs.export_all"), runs_table(runs).to_csv(index=False).encode("utf-8"),
+                       file_name="neuralstage_runs.csv", mime="text/csv", icon=":material/table:", key="runs_csv")
+    render_run_export(ids)
     with st.expander(t("runs.delete_title")):
         doomed = st.selectbox(t("runs.delete_pick"), ids, format_func=lambda i: f"#{i}", key="run_to_delete")
         if st.button(t("runs.delete"), icon=":material/delete:"):

@@ -505,3 +505,24 @@ def get_pretrained_report_accuracy(name: str) -> float:
     from core.inference import read_model_card
 
     return read_model_card(name)["test_accuracy"]
+
+
+def test_a_run_exports_as_a_zip_of_five_parts_and_all_runs_as_csv():
+    import io
+    import zipfile
+
+    at, job_id = start_compact_job(1)
+    finish(at, job_id)
+    run_id = get_runner().get(job_id).run_id
+    at = open_app("en", "app_pages/runs.py")
+    at.selectbox(key="run_to_export").select(run_id).run()
+    at.button(key="run_export_prepare").click().run()
+    assert not at.exception, at.exception
+    exported_id, payload = at.session_state["run_export"]
+    with zipfile.ZipFile(io.BytesIO(payload)) as bundle:
+        parts = {name.split("/", 1)[1] for name in bundle.namelist()}
+    assert exported_id == run_id
+    assert parts == {"model.keras", "settings.json", "epochs.csv", "charts/loss.html", "charts/accuracy.html",
+                     "model_card.md"}
+    assert {b.proto.label for b in at.get("download_button")} >= {"Download all runs (CSV)",
+                                                                  f"Download run #{run_id} (zip: model, settings, epochs, charts, model card)"}
