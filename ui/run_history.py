@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.runstore import RunRecord
 from ui.charts import plot_run_comparison
+from ui.replay import render_replay
 from ui.state import current_language, get_store, t
 
 
@@ -89,6 +90,7 @@ def render_run_history() -> None:
     st.download_button(t("runs.export_all"), runs_table(runs).to_csv(index=False).encode("utf-8"),
                        file_name="neuralstage_runs.csv", mime="text/csv", icon=":material/table:", key="runs_csv")
     render_run_export(ids)
+    render_replay(ids)
     with st.expander(t("runs.delete_title")):
         doomed = st.selectbox(t("runs.delete_pick"), ids, format_func=lambda i: f"#{i}", key="run_to_delete")
         if st.button(t("runs.delete"), icon=":material/delete:"):

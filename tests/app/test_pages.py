@@ -526,3 +526,20 @@ def test_a_run_exports_as_a_zip_of_five_parts_and_all_runs_as_csv():
                      "model_card.md"}
     assert {b.proto.label for b in at.get("download_button")} >= {"Download all runs (CSV)",
                                                                   f"Download run #{run_id} (zip: model, settings, epochs, charts, model card)"}
+
+
+def test_a_stored_run_replays_its_curves_without_training():
+    at, job_id = start_compact_job(2)
+    finish(at, job_id)
+    run_id = get_runner().get(job_id).run_id
+    jobs_before = len(get_runner().jobs())
+    at = open_app("en", "app_pages/runs.py")
+    at.selectbox(key="replay_run").select(run_id).run()
+    at.select_slider(key="replay_speed").set_value(5.0).run()
+    at.button(key="replay_start").click().run()
+    assert not at.exception, at.exception
+    assert any(c.value.startswith(f"Replaying run #{run_id}: epoch 1 of 2") for c in at.caption)
+    time.sleep(0.5)
+    at.run()
+    assert any(c.value.startswith(f"Replaying run #{run_id}: epoch 2 of 2") for c in at.caption)
+    assert len(get_runner().jobs()) == jobs_before  # nothing was trained
