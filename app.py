@@ -9,6 +9,7 @@ from core.devices import prepare_environment
 
 prepare_environment()  # before any page imports Keras: backend choice and GPU memory settings
 
+from ui.presenter import render_presenter_frame, render_presenter_toggle  # noqa: E402
 from ui.sidebar import render_queue_status, render_sidebar  # noqa: E402  (needs the environment above)
 from ui.state import t  # noqa: E402
 
@@ -34,5 +35,7 @@ navigation = st.navigation({
     ],
 })
 render_sidebar()
+render_presenter_toggle()
+render_presenter_frame(navigation.url_path or "home")
 navigation.run()
 render_queue_status()

@@ -543,3 +543,18 @@ def test_a_stored_run_replays_its_curves_without_training():
     at.run()
     assert any(c.value.startswith(f"Replaying run #{run_id}: epoch 2 of 2") for c in at.caption)
     assert len(get_runner().jobs()) == jobs_before  # nothing was trained
+
+
+@pytest.mark.parametrize("lang, takeaway", [("en", "Convolutions reuse one small filter"), ("zh", "卷积在整张图片上")])
+def test_presenter_mode_turns_on_from_the_link_shows_the_takeaway_and_turns_off(lang, takeaway):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = lang
+    at.query_params["present"] = "1"
+    at.run()
+    at.switch_page("app_pages/images.py").run()
+    assert not at.exception, at.exception
+    assert any(takeaway in i.value for i in at.info)
+    assert any("font-size" in h.proto.body for h in at.get("html"))
+    at.toggle(key="presenter_toggle").set_value(False).run()
+    assert not any(takeaway in i.value for i in at.info)
+    assert "present" not in at.query_params
