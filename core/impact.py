@@ -135,9 +135,10 @@ ROBUSTNESS_STRENGTHS = {  # perturbation: strengths from none to severe
 }
 
 
-def run_robustness(samples: int = 500, seed: int = 0) -> dict[str, Any]:
+def run_robustness(samples: int = 500, seed: int = 0, callbacks: Sequence[Any] = ()) -> dict[str, Any]:
     """Accuracy of the shipped clothing MLP and CNN under pixel noise, rotation and occlusion, and of the
-    shipped speech model under noise, on the first ``samples`` test items of each."""
+    shipped speech model under noise, on the first ``samples`` test items of each. Nothing trains, so
+    ``callbacks`` (taken like every experiment's) are not called."""
     from core.inference import load_pretrained
     from core.robustness import accuracy_curve, add_gaussian_noise, add_speech_noise, occlude_images, rotate_images
     from data.images import load_images, to_model_input
@@ -171,8 +172,7 @@ def make_experiment_work(name: str):
     The job's result names the experiment instead of holding a model, so the run history leaves it out.
     """
     def work(context) -> dict[str, Any]:
-        run = EXPERIMENTS[name]
-        result = run() if name == "robustness" else run(callbacks=[context.callback])
+        result = EXPERIMENTS[name](callbacks=[context.callback])
         if not context.job.stop_requested.is_set():  # a stopped experiment keeps the last complete result
             save_result(name, result)
         return {"experiment": name}
