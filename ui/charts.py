@@ -2,7 +2,8 @@
 
 Functions take plain arrays and already-translated labels and return figures; they never read
 Session State, so each can be tested with tiny inputs. Colours follow the Okabe–Ito palette, which
-stays distinguishable for colour-blind viewers (Okabe & Ito, 2008).
+stays distinguishable for colour-blind viewers (Okabe & Ito, 2008). ``render_summary`` writes the
+sentence that goes beside every chart (built by ``core.chart_text``), for whoever cannot see it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from typing import Sequence
 import numpy as np
 import plotly.express as px
 import plotly.graph_objects as go
+import streamlit as st
 from plotly.subplots import make_subplots
+
+from core.chart_text import Summary
+from ui.state import t
 
 OKABE_ITO = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
              "sky": "#56B4E9", "purple": "#CC79A7", "grey": "#999999"}
@@ -25,6 +30,11 @@ def style_figure(fig: go.Figure, height: int) -> go.Figure:
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10), font=dict(size=FONT_SIZE),
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
     return fig
+
+
+def render_summary(summary: Summary, container=st) -> None:
+    """Write a chart's one-sentence summary as a caption in ``container``, in the visitor's language."""
+    container.caption(t(summary.key, **summary.values))
 
 
 def plot_training_curves(batch_metrics: Sequence[dict], epoch_metrics: Sequence[dict],

@@ -10,10 +10,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from core.chart_text import summarize_probabilities
 from core.errors import UserError
 from core.inference import LoadedModel
 from data.preprocess import preprocess_drawing, preprocess_upload
-from ui.charts import plot_probabilities, upscale
+from ui.charts import plot_probabilities, render_summary, upscale
 from ui.state import t
 
 DRAWING_KEY = "mnist_drawing"
@@ -54,6 +55,7 @@ def _render_prediction(digit: np.ndarray, model: LoadedModel) -> None:
         st.image(upscale(digit, 5), caption=t("try.model_sees"), clamp=True)
     right.plotly_chart(plot_probabilities(probabilities, DIGITS, t("try.probabilities")),
                        key="mnist_probabilities")
+    render_summary(summarize_probabilities(probabilities, DIGITS), right)
 
 
 @st.fragment

@@ -7,10 +7,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from core.chart_text import (summarize_class_accuracy, summarize_confusion, summarize_filters,
+                             summarize_weights)
 from core.inference import LoadedModel
 from core.metrics import ClassifierReport
 from ui.charts import (diverging_colours, plot_confusion, plot_per_class_accuracy, plot_weight_images,
-                       tile_images, upscale)
+                       render_summary, tile_images, upscale)
 from ui.datasets import class_names
 from ui.model_picker import PickedModel
 from ui.state import t
@@ -23,16 +25,10 @@ def _render_errors(report: ClassifierReport, names: list[str], key: str) -> None
     left, right = st.columns([3, 2])
     labels = {"predicted": t("inspect.predicted"), "true": t("inspect.true"), "count": t("inspect.count")}
     left.plotly_chart(plot_confusion(report.confusion, names, labels), key=f"{key}_confusion")
+    render_summary(summarize_confusion(report.confusion, names), left)
     right.plotly_chart(plot_per_class_accuracy(report.per_class_accuracy, names, t("inspect.per_class")),
                        key=f"{key}_per_class")
-    weakest = int(np.nanargmin(report.per_class_accuracy))
-    right.caption(t("inspect.weakest", name=names[weakest], accuracy=float(report.per_class_accuracy[weakest])))
-    confused = report.confusion.astype(float).copy()
-    np.fill_diagonal(confused, 0)
-    true, predicted = np.unravel_index(int(confused.argmax()), confused.shape)
-    if confused[true, predicted] > 0:
-        right.caption(t("inspect.most_confused", true=names[true], predicted=names[predicted],
-                        count=int(confused[true, predicted])))
+    render_summary(summarize_class_accuracy(report.per_class_accuracy, names), right)
 
 
 def _render_gallery(report: ClassifierReport, images: np.ndarray, labels: np.ndarray, names: list[str]) -> None:
@@ -61,6 +57,7 @@ def _render_mlp_weights(model: LoadedModel, key: str) -> None:
     start = st.slider(t("inspect.first_unit"), 1, max(1, total - UNITS_SHOWN + 1), 1, key=f"{key}_unit_start")
     units = list(range(start - 1, min(total, start - 1 + UNITS_SHOWN)))
     st.plotly_chart(plot_weight_images(kernel, units, t("inspect.unit"), shape=shape[:2]), key=f"{key}_weights")
+    render_summary(summarize_weights(kernel, units))
     st.caption(t("inspect.weights_caption", units=total, size=f"{shape[0]}×{shape[1]}"))
 
 
@@ -85,6 +82,7 @@ def _render_cnn_filters(model: LoadedModel) -> None:
         low, high = filters.min(), filters.max()
         pictures = (filters - low) / ((high - low) or 1.0)
     st.image(tile_images(pictures, columns=8, tile_px=56, gap_px=4), width="content")
+    render_summary(summarize_filters(filters))
     count, side = filters.shape[0], filters.shape[1]
     st.caption(t("inspect.filters_caption", count=count, side=side))
 

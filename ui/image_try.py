@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from core.chart_text import summarize_feature_maps, summarize_occlusion
 from core.errors import UserError
-from ui.charts import plot_occlusion, tile_images, upscale
+from ui.charts import plot_occlusion, render_summary, tile_images, upscale
 from ui.datasets import class_names
 from ui.model_picker import PickedModel
 from ui.prediction import render_prediction
@@ -72,6 +73,7 @@ def _render_feature_maps(picked: PickedModel, x: np.ndarray) -> None:
         st.markdown(t("images.maps.layer", name=name, height=height, width=width, channels=channels))
         st.image(tile_images(scaled, columns=16 if channels > 32 else 8, tile_px=40, gap_px=2),
                  width="stretch")
+        render_summary(summarize_feature_maps(maps))
 
 
 def _render_occlusion(picked: PickedModel, x: np.ndarray, winner: int, name: str) -> None:
@@ -81,6 +83,7 @@ def _render_occlusion(picked: PickedModel, x: np.ndarray, winner: int, name: str
     drops = occlusion_map(picked.model.predict_batch, x, winner)
     left, right = st.columns([1, 1])
     left.plotly_chart(plot_occlusion(x, drops, t("images.occlusion.colorbar")), key=f"{KEY}_occlusion")
+    render_summary(summarize_occlusion(drops, name), left)
     right.markdown(t("images.occlusion.explain", name=name, drop=float(max(drops.max(), 0.0))))
 
 

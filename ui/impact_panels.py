@@ -12,8 +12,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from core.chart_text import (summarize_auc, summarize_class_accuracy, summarize_energy, summarize_group_accuracy,
+                             summarize_robustness)
 from core.content import load_content
 from core.impact import EXPERIMENT_EPOCHS, load_result, make_experiment_work
+from ui.charts import render_summary
 from ui.impact_charts import plot_energy, plot_group_accuracy, plot_lines
 from ui.job_panel import REFRESH_S
 from ui.state import current_language, get_runner, get_store, session_id, t
@@ -80,6 +83,7 @@ def render_fairness() -> None:
     labels = {"male_only": t("impact.fair.male_only"), "balanced": t("impact.fair.balanced"),
               "male": t("speech.group.male"), "female": t("speech.group.female"), "accuracy": t("compare.accuracy")}
     st.plotly_chart(plot_group_accuracy(arms, labels), key="impact_fairness_chart")
+    render_summary(summarize_group_accuracy(arms))
     skewed, balanced = arms["male_only"], arms["balanced"]
     st.markdown(t("impact.fair.summary", gap=(skewed["male"] - skewed["female"]) * 100,
                   balanced_gap=abs(balanced["male"] - balanced["female"]) * 100, clips=skewed["clips"],
@@ -102,6 +106,7 @@ def render_class_disparity() -> None:
     best, worst = int(np.nanargmax(accuracy)), int(np.nanargmin(accuracy))
     st.plotly_chart(plot_per_class_accuracy(accuracy, names, t("impact.fair.classes_chart")),
                     key="impact_class_disparity")
+    render_summary(summarize_class_accuracy(accuracy, names))
     st.markdown(t("impact.fair.classes_summary", best=names[best], best_acc=accuracy[best], worst=names[worst],
                   worst_acc=accuracy[worst], overall=report.accuracy))
 
@@ -119,6 +124,7 @@ def render_privacy() -> None:
     st.plotly_chart(plot_lines(epochs, {arm: curve["auc"] for arm, curve in arms.items()}, labels, percent=False,
                                chance=0.5), key="impact_privacy_chart")
     memo, regular = arms["memorising"], arms["regularised"]
+    render_summary(summarize_auc(epochs, memo["auc"], regular["auc"]))
     st.markdown(t("impact.priv.summary", first=memo["auc"][0], last=memo["auc"][-1], epochs=epochs[-1],
                   regular=regular["auc"][-1], attack=memo["attack_accuracy"][-1],
                   attack_regular=regular["attack_accuracy"][-1], train=memo["train_accuracy"][-1],
@@ -140,6 +146,7 @@ def render_robustness() -> None:
         labels = {"x": t(f"impact.rob.{kind}"), "y": t("compare.accuracy"), **models}
         with column:
             st.plotly_chart(plot_lines(x, series, labels, x_reversed=kind == "snr"), key=f"impact_rob_{kind}")
+            render_summary(summarize_robustness(x, series, models, labels["x"]))
     st.caption(t("impact.rob.caption", n=result["samples"]))
 
 
@@ -218,9 +225,11 @@ def render_energy() -> None:
     st.markdown(t("impact.energy.summary", runs=len(rows), wh=total_wh, grams=emissions_g(total_wh, grams),
                   times=GPT3_TRAINING_MWH * 1e6 / total_wh))
     shown = rows[:12]
-    st.plotly_chart(plot_energy([row[t("impact.energy.run")] for row in shown], [row["Wh"] for row in shown],
-                                (t("impact.energy.gpt3"), GPT3_TRAINING_MWH * 1e6), {"x": t("impact.energy.axis")}),
+    names, watt_hours = [row[t("impact.energy.run")] for row in shown], [row["Wh"] for row in shown]
+    reference = (t("impact.energy.gpt3"), GPT3_TRAINING_MWH * 1e6)
+    st.plotly_chart(plot_energy(names, watt_hours, reference, {"x": t("impact.energy.axis")}),
                     key="impact_energy_chart")
+    render_summary(summarize_energy(names, watt_hours, reference))
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
                  column_config={"Wh": st.column_config.NumberColumn(format="%.4f"),
                                 t("impact.energy.co2"): st.column_config.NumberColumn(format="%.4f"),

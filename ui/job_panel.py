@@ -10,8 +10,9 @@ import os
 
 import streamlit as st
 
+from core.chart_text import summarize_training
 from core.jobs import Job, JobStatus
-from ui.charts import plot_training_curves
+from ui.charts import plot_training_curves, render_summary
 from ui.state import get_runner, t
 
 # How often the panel redraws while a job runs. Each redraw costs the browser CPU that, on a
@@ -74,6 +75,7 @@ def _job_view(job_id: int) -> None:
     if job.batch_metrics or job.epoch_metrics:
         st.plotly_chart(plot_training_curves(job.batch_metrics, job.epoch_metrics, job.steps_per_epoch,
                                              curve_labels()), key=f"curves_{job_id}")
+        render_summary(summarize_training(job.epoch_metrics, job.epochs, job.batch_metrics))
     acknowledged = st.session_state.setdefault("finished_jobs_seen", set())
     if job.status.finished and job_id not in acknowledged:
         acknowledged.add(job_id)

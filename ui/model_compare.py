@@ -8,8 +8,9 @@ from typing import Sequence
 import pandas as pd
 import streamlit as st
 
+from core.chart_text import summarize_params_vs_accuracy
 from core.inference import read_model_card
-from ui.charts import plot_params_vs_accuracy
+from ui.charts import plot_params_vs_accuracy, render_summary
 from ui.state import get_store, t
 
 FAMILIES = ("mlp", "cnn")
@@ -58,6 +59,7 @@ def render_model_compare(dataset: str, shipped: Sequence[str]) -> None:
     labels = {"params": t("compare.params"), "accuracy": t("compare.accuracy"), "mlp": t("family.mlp"),
               "cnn": t("family.cnn"), "shipped": t("compare.shipped"), "run": t("compare.run")}
     st.plotly_chart(plot_params_vs_accuracy(points, labels), key=f"compare_{dataset}")
+    render_summary(summarize_params_vs_accuracy(points, labels))
     table = pd.DataFrame([{t("compare.model"): p["name"], t("compare.family"): t(f"family.{p['family']}"),
                            t("compare.params"): p["params"], t("compare.accuracy"): p["accuracy"],
                            t("compare.seconds"): p["seconds"]} for p in points])

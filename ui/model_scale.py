@@ -8,9 +8,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from core.chart_text import summarize_model_scale
 from core.facts import GPT3_ENERGY_SOURCE, GPT3_TRAINING_MWH, GPT3_TRAINING_TCO2E, MODEL_SIZES
 from core.inference import read_model_card
-from ui.charts import OKABE_ITO, style_figure
+from ui.charts import OKABE_ITO, render_summary, style_figure
 from ui.datasets import dataset_name
 from ui.state import get_store, t
 
@@ -67,6 +68,7 @@ def render_model_scale() -> None:
     mine = {name for name, _ in ours}
     st.plotly_chart(plot_model_scale([r[0] for r in rows], [r[1] for r in rows],
                                      [r[0] in mine for r in rows], t("scale.axis")), key="model_scale")
+    render_summary(summarize_model_scale([r[0] for r in rows], [r[1] for r in rows]))
     if ours:
         gpt3 = MODEL_SIZES[-1].params
         st.markdown(t("scale.ratio", ratio=gpt3 / ours[0][1]))

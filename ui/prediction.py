@@ -8,7 +8,8 @@ from typing import Sequence
 import numpy as np
 import streamlit as st
 
-from ui.charts import plot_top_classes
+from core.chart_text import summarize_probabilities
+from ui.charts import plot_top_classes, render_summary
 from ui.state import t
 
 
@@ -23,4 +24,5 @@ def render_prediction(probabilities: np.ndarray, names: Sequence[str], label: st
     left.metric(label, names[winner], t("try.confidence", p=float(probabilities[winner])),
                 delta_color="off", delta_arrow="off")
     right.plotly_chart(plot_top_classes(probabilities, names, chart_title), key=key)
+    render_summary(summarize_probabilities(probabilities, names), right)
     return winner, left

@@ -7,8 +7,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from core.chart_text import summarize_run_comparison
 from core.runstore import RunRecord
-from ui.charts import plot_run_comparison
+from ui.charts import plot_run_comparison, render_summary
 from ui.replay import render_replay
 from ui.state import current_language, get_store, t
 
@@ -87,6 +88,7 @@ def render_run_history() -> None:
     if chosen:
         records = [store.get(i) for i in chosen]
         st.plotly_chart(plot_run_comparison(records, "val_accuracy", t("runs.val_accuracy"), t("chart.epoch")))
+        render_summary(summarize_run_comparison(records))
     st.download_button(t("runs.export_all"), runs_table(runs).to_csv(index=False).encode("utf-8"),
                        file_name="neuralstage_runs.csv", mime="text/csv", icon=":material/table:", key="runs_csv")
     render_run_export(ids)

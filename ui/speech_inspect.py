@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from core.chart_text import summarize_class_accuracy, summarize_confusion
 from core.metrics import report_classifier
-from ui.charts import plot_confusion, plot_per_class_accuracy
+from ui.charts import plot_confusion, plot_per_class_accuracy, render_summary
 from ui.model_picker import PickedModel
 from ui.speech_try import speech_class_names
 from ui.state import t
@@ -65,5 +66,7 @@ def render_speech_inspect(picked: PickedModel) -> None:
         with column:
             st.subheader(t("speech.inspect.confusion", language=t(f"language.{language}"), accuracy=report.accuracy))
             st.plotly_chart(plot_confusion(report.confusion, names, labels), key=f"speech_confusion_{language}")
+            render_summary(summarize_confusion(report.confusion, names))
     st.plotly_chart(plot_per_class_accuracy(picked.report.per_class_accuracy, speech_class_names(),
                                             t("inspect.per_class")), key="speech_per_class")
+    render_summary(summarize_class_accuracy(picked.report.per_class_accuracy, speech_class_names()))

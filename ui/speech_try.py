@@ -10,8 +10,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from core.chart_text import summarize_over_time, summarize_waveform
 from core.errors import UserError
 from data.speech_format import SAMPLE_RATE
+from ui.charts import render_summary
 from ui.model_picker import PickedModel
 from ui.prediction import render_prediction
 from ui.speech_charts import first_sure_frame, plot_over_time, plot_waveform
@@ -88,11 +90,13 @@ def _render_answer(picked: PickedModel, clip: np.ndarray) -> None:
     left.audio(clip, sample_rate=SAMPLE_RATE)
     st.plotly_chart(plot_waveform(clip, SAMPLE_RATE, {"time": t("speech.time"), "amplitude": t("speech.amplitude")}),
                     key=f"{KEY}_wave")
+    render_summary(summarize_waveform(clip, SAMPLE_RATE))
     st.subheader(t("speech.inside.title"))
     frames, states, per_frame = over_time(picked.model.model, clip)
     labels = {k: t(f"speech.inside.{k}") for k in ("mel", "hidden", "probability", "band", "unit")}
     labels["time"] = t("speech.time")
     st.plotly_chart(plot_over_time(frames, states, per_frame, HOP / SAMPLE_RATE, names, labels), key=f"{KEY}_inside")
+    render_summary(summarize_over_time(per_frame, winner, HOP / SAMPLE_RATE, names[winner]))
     sure = first_sure_frame(per_frame, winner)
     if sure is None:
         st.caption(t("speech.inside.never_sure", name=names[winner]))

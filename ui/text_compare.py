@@ -8,7 +8,8 @@ from typing import Sequence
 import pandas as pd
 import streamlit as st
 
-from ui.charts import plot_params_vs_accuracy
+from core.chart_text import summarize_params_vs_accuracy
+from ui.charts import plot_params_vs_accuracy, render_summary
 from ui.model_compare import comparison_points
 from ui.state import t
 
@@ -42,3 +43,4 @@ def render_text_compare(shipped: Sequence[str]) -> None:
     labels = {"params": t("compare.params"), "accuracy": t("compare.accuracy"), "shipped": t("compare.shipped"),
               "run": t("compare.run"), **{family: t(f"family.{family}") for family in FAMILIES}}
     st.plotly_chart(plot_params_vs_accuracy(points, labels, FAMILIES), key="compare_text")
+    render_summary(summarize_params_vs_accuracy(points, labels))

@@ -3,12 +3,12 @@ and how the model does on the test reviews."""
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
+from core.chart_text import summarize_attention, summarize_confusion
 from core.errors import UserError
 from core.text_inference import read_text
-from ui.charts import plot_confusion
+from ui.charts import plot_confusion, render_summary
 from ui.model_picker import PickedModel
 from ui.state import bound_translator, t
 from ui.text_charts import plot_attention
@@ -49,10 +49,8 @@ def render_attention(picked: PickedModel) -> None:
     weights = maps[block].mean(axis=0) if head == MEAN_OF_HEADS else maps[block][head]
     labels = {"query": t("text.inside.query"), "key": t("text.inside.key"), "weight": t("text.inside.weight")}
     st.plotly_chart(plot_attention(weights, reading.tokens, labels), key=f"{KEY}_map")
-    n = len(reading.tokens)
-    received = np.asarray(weights)[:n, :n].sum(axis=0)
-    top = int(received.argmax())
-    st.caption(t("text.inside.how_to_read", token=reading.tokens[top], share=float(received[top] / n)))
+    render_summary(summarize_attention(weights, reading.tokens))
+    st.caption(t("text.inside.how_to_read"))
 
 
 def render_test_report(picked: PickedModel) -> None:
@@ -62,6 +60,7 @@ def render_test_report(picked: PickedModel) -> None:
                   negative=float(report.per_class_accuracy[0]), positive=float(report.per_class_accuracy[1])))
     labels = {"predicted": t("inspect.predicted"), "true": t("inspect.true"), "count": t("inspect.count")}
     st.plotly_chart(plot_confusion(report.confusion, sentiment_names(), labels), key=f"{KEY}_confusion")
+    render_summary(summarize_confusion(report.confusion, sentiment_names()))
 
 
 def render_text_inspect(picked: PickedModel) -> None:

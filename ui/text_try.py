@@ -10,8 +10,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from core.chart_text import summarize_importance
 from core.errors import UserError
 from core.text_inference import MAX_INPUT_CHARS, TextReading, read_text
+from ui.charts import render_summary
 from ui.model_picker import PickedModel
 from ui.prediction import render_prediction
 from ui.state import t
@@ -77,6 +79,7 @@ def render_importance(picked: PickedModel, reading: TextReading, winner: int, le
 
     st.markdown(f"**{t('text.importance.title')}**")
     st.html(importance_html(reading.tokens, importance[: len(reading.tokens)], tooltip, spaced=level == "word"))
+    render_summary(summarize_importance(reading.tokens, importance, names[winner]))
     st.caption(t("text.importance.legend", name=names[winner]))
 
 
