@@ -12,6 +12,7 @@ prepare_environment()  # before any page imports Keras: backend choice and GPU m
 from ui.presenter import render_presenter_frame, render_presenter_toggle  # noqa: E402
 from ui.sidebar import render_queue_status, render_sidebar  # noqa: E402  (needs the environment above)
 from ui.state import t  # noqa: E402
+from ui.tour import render_tour_bar  # noqa: E402
 
 st.set_page_config(page_title="NeuralStage · 神经网络展台", page_icon=":material/neurology:", layout="wide")
 
@@ -37,5 +38,6 @@ navigation = st.navigation({
 render_sidebar()
 render_presenter_toggle()
 render_presenter_frame(navigation.url_path or "home")
+render_tour_bar(navigation.url_path or "home")
 navigation.run()
 render_queue_status()

@@ -6,6 +6,8 @@ Starts ``streamlit run app.py`` on a free port with an empty run history, waits 
 ``/_stcore/health``, then measures in Debian's Chromium (through Playwright, a dev dependency):
 seconds from healthy to the home page's title on screen, the server's resident memory then, and
 its resident memory once the MNIST page has loaded the shipped model and drawn its first answer.
+Then it trains one short run from the page and, on the run history, times a replay from the click
+to its first frame and an export from the click to the download button.
 """
 
 from __future__ import annotations
@@ -72,13 +74,36 @@ def bench_browser(port: int = 8765) -> dict:
             mnist_s = time.perf_counter() - started
             time.sleep(2)
             rss_mnist = _rss_mb(server.pid)
+            replay_s, export_s = _time_replay_and_export(page, url)
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=30)
     return {"task": "browser", "server_healthy_s": round(health_s, 2),
             "home_first_paint_s": round(first_paint_s, 2), "rss_after_home_mb": rss_home,
-            "mnist_page_ready_s": round(mnist_s, 2), "rss_after_mnist_mb": rss_mnist}
+            "mnist_page_ready_s": round(mnist_s, 2), "rss_after_mnist_mb": rss_mnist,
+            "replay_start_s": round(replay_s, 2), "export_s": round(export_s, 2)}
+
+
+def _time_replay_and_export(page, url: str) -> tuple[float, float]:
+    """Train a one-epoch run from the digits page, then time Replay and Prepare on the run history."""
+    import re
+
+    page.get_by_role("tab", name="Train").click()
+    page.get_by_role("group", name="Epochs").get_by_role("slider").press("Home")
+    page.get_by_role("button", name="Start training").click()
+    page.get_by_text(re.compile(r"Finished: .* on the test images")).wait_for(timeout=120_000)
+    page.goto(f"{url}/runs")
+    page.get_by_text("Replay a run (no training)").click()
+    started = time.perf_counter()
+    page.get_by_role("button", name="Replay").click()
+    page.get_by_text(re.compile(r"Replaying run #1: epoch 1 of 1")).wait_for(timeout=30_000)
+    replay_s = time.perf_counter() - started
+    page.get_by_text("Export one run").click()
+    started = time.perf_counter()
+    page.get_by_role("button", name="Prepare the zip").click()
+    page.get_by_role("button", name=re.compile(r"Download run #1")).wait_for(timeout=30_000)
+    return replay_s, time.perf_counter() - started
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.devices import describe_device
 from core.inference import read_model_card
 from ui.datasets import dataset_name
 from ui.state import t
@@ -29,6 +30,13 @@ def render_page_cards() -> None:
             st.markdown(f"#### {t(stem + '.title')}")
             st.markdown(t(stem + ".body"))
             st.page_link(page, label=t(stem + ".link"), icon=icon)
+
+
+def render_device_line() -> None:
+    """Where the models of this visit train: the same badge as the sidebar, said in a sentence."""
+    device = describe_device()
+    key = "home.device_gpu" if device.kind == "GPU" else "home.device_cpu"
+    st.markdown(t(key, device=device.label))
 
 
 def render_offline_status() -> None:

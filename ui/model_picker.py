@@ -111,6 +111,8 @@ def pick_model(dataset: str, shipped: Sequence[str], families: Sequence[str], ke
     if fresh in labels:  # a run the visitor has just finished on this page: show it straight away
         st.session_state.pop("just_finished_job_run")
         st.session_state[key] = fresh
+    if shipped and st.session_state.pop("use_shipped_model", False):  # set by ui.fallback
+        st.session_state[key] = shipped[0]
     if st.session_state.get(key) not in labels:
         st.session_state[key] = next(iter(labels))
     choice = st.selectbox(t("model.choose"), list(labels), format_func=labels.get, key=key)

@@ -20,7 +20,7 @@ html { font-size: 19px; }
 [data-testid="stMetricValue"] { font-size: 2.8rem; }
 h1 { font-size: 3.1rem !important; }
 [data-testid="stToolbar"] { display: none; }
-[data-testid="stSidebar"] { min-width: 340px; }
+@media (min-width: 1024px) { [data-testid="stSidebar"] { min-width: 340px; } }
 </style>
 """
 
@@ -30,6 +30,14 @@ def is_presenting() -> bool:
     if "presenting" not in st.session_state:
         st.session_state["presenting"] = st.query_params.get("present") == "1"
     return st.session_state["presenting"]
+
+
+def advanced_area():
+    """Where controls a presenter rarely touches go (seed, data source): folded away in presenter
+    mode, in place otherwise. Use as ``with advanced_area(): ...``."""
+    if is_presenting():
+        return st.expander(t("presenter.more_settings"), icon=":material/tune:")
+    return st.container()
 
 
 def render_presenter_toggle() -> None:

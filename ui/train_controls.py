@@ -10,6 +10,7 @@ import streamlit as st
 from core.errors import UserError
 from core.training import MAX_EPOCHS, OPTIMIZERS, TrainConfig
 from ui.datasets import dataset_name, unavailable
+from ui.presenter import advanced_area
 from ui.state import bound_translator, t
 
 LEARNING_RATES = (0.0003, 0.001, 0.002, 0.003, 0.004, 0.01, 0.03, 0.1)
@@ -19,13 +20,14 @@ BATCH_SIZES = (16, 32, 64, 128, 256, 512)
 def render_source_choice(dataset: str, sources: Sequence[str], key: str) -> str:
     """Bundled or full data; when the full set cannot be had now, say why and fall back to bundled."""
     tr = bound_translator()
-    source = st.radio(t("train.data"), sources, horizontal=True, key=key,
-                      format_func=lambda s: tr(f"data.source.{s}_named", name=tr(f"dataset.{dataset}")))
-    reason = unavailable(dataset, source)
-    if reason is not None and source != "bundled":
-        st.warning(t("data.full_unavailable", name=dataset_name(dataset), reason=t(reason)),
-                   icon=":material/cloud_off:")
-        return "bundled"
+    with advanced_area():
+        source = st.radio(t("train.data"), sources, horizontal=True, key=key,
+                          format_func=lambda s: tr(f"data.source.{s}_named", name=tr(f"dataset.{dataset}")))
+        reason = unavailable(dataset, source)
+        if reason is not None and source != "bundled":
+            st.warning(t("data.full_unavailable", name=dataset_name(dataset), reason=t(reason)),
+                       icon=":material/cloud_off:")
+            return "bundled"
     return source
 
 
@@ -48,7 +50,8 @@ def render_epochs_and_seed(train: TrainConfig, preset_name: str, key: str) -> Tr
     """Epochs (remembered per preset) and the seed that makes a run repeatable."""
     left, right = st.columns(2)
     epochs = left.slider(t("train.epochs"), 1, MAX_EPOCHS, train.epochs, key=f"{key}_epochs_{preset_name}")
-    seed = right.number_input(t("train.seed"), 0, 999_999, 0, key=f"{key}_seed", help=t("train.seed_help"))
+    with right, advanced_area():
+        seed = st.number_input(t("train.seed"), 0, 999_999, 0, key=f"{key}_seed", help=t("train.seed_help"))
     return TrainConfig(**{**train.to_dict(), "epochs": int(epochs), "seed": int(seed)})
 
 

@@ -9,6 +9,7 @@ import streamlit as st
 from core.errors import UserError
 from core.tasks import ImageJobSpec, make_training_work
 from ui.datasets import render_data_note
+from ui.fallback import render_fallback
 from ui.job_panel import render_job_panel
 from ui.state import get_runner, session_id, t
 
@@ -34,5 +35,6 @@ def render_training_tab(render_form: Callable[[], tuple[ImageJobSpec, bool]], jo
                 st.error(t(exc.key, **exc.params))
         if job_key in st.session_state:
             render_job_panel(st.session_state[job_key])
+            render_fallback(st.session_state[job_key])
         else:
             st.info(t("train.no_job"), icon=":material/model_training:")

@@ -558,3 +558,102 @@ def test_presenter_mode_turns_on_from_the_link_shows_the_takeaway_and_turns_off(
     at.toggle(key="presenter_toggle").set_value(False).run()
     assert not any(takeaway in i.value for i in at.info)
     assert "present" not in at.query_params
+
+
+def tour_counter(at: AppTest) -> str:
+    return next((c.value for c in at.caption if c.value.startswith(("Guided tour", "导览"))), "")
+
+
+@pytest.mark.parametrize("lang, counter", [("en", "Guided tour · step {n} of 8"), ("zh", "导览 · 第 {n} 步，共 8 步")])
+@pytest.mark.parametrize("number", range(1, 9))
+def test_every_tour_step_opens_from_its_link_on_its_page(number, lang, counter):
+    from core.tour import step_at
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"lang": lang, "tour": str(number)})
+    at.run()
+    assert not at.exception, at.exception
+    assert tour_counter(at).startswith(counter.format(n=number))
+    step = step_at(number)
+    assert at.title[0].value == open_app(lang, step.page).title[0].value  # the step's own page is showing
+    assert at.query_params["tour"] == [str(number)] or at.query_params["tour"] == str(number)
+
+
+def test_tour_next_and_back_cross_pages_and_leaving_ends_it():
+    at = open_app("en")
+    at.button(key="tour_start").click().run()
+    assert tour_counter(at).startswith("Guided tour · step 1 of 8")
+    at.button(key="tour_next").click().run()
+    assert not at.exception, at.exception
+    assert tour_counter(at).startswith("Guided tour · step 2 of 8")
+    assert at.title[0].value == "Handwritten digits with a multilayer perceptron"
+    at.button(key="tour_next").click().run()
+    assert at.title[0].value.startswith("Recognising images")
+    at.button(key="tour_back").click().run()
+    assert tour_counter(at).startswith("Guided tour · step 2 of 8")
+    assert at.title[0].value == "Handwritten digits with a multilayer perceptron"
+    at.button(key="tour_exit").click().run()
+    assert tour_counter(at) == "" and "tour" not in at.query_params
+
+
+def test_a_tour_link_to_a_step_that_does_not_exist_explains_and_opens_the_page():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"lang": "zh", "tour": "99"})
+    at.run()
+    assert not at.exception, at.exception
+    assert any("只有第 1 到第 8 步" in w.value for w in at.warning)
+    assert tour_counter(at) == ""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_home_timeline_shows_each_generation_with_its_formula_and_presenter_mode_adds_a_qr_code(lang):
+    at = open_app(lang)
+    assert "step" in at.latex[0].value  # the perceptron first
+    at.segmented_control(key="timeline_generation").set_value("transformer").run()
+    assert "softmax" in at.latex[0].value and "d_k" in at.latex[0].value
+    assert not at.get("image")
+    at.toggle(key="presenter_toggle").set_value(True).run()
+    assert not at.exception, at.exception
+    url = at.text_input(key="audience_url").value
+    assert url.startswith("http") and url.endswith(f"/?lang={lang}")
+    assert [c for image in at.get("image") for c in image.captions] and url in str(at.get("image")[0].proto)
+
+
+def test_a_slow_run_falls_back_in_one_click_to_a_replay_or_the_shipped_model():
+    at, rehearsed = start_compact_job(1)
+    finish(at, rehearsed)
+    rehearsed_run = get_runner().get(rehearsed).run_id
+    at.slider(key="mnist_epochs_compact_mlp").set_value(50).run()
+    at.button(key="mnist_start").click().run()
+    slow = at.session_state["mnist_job"]
+    at.button(key=f"fallback_replay_{slow}").click().run()
+    assert not at.exception, at.exception
+    finish(at, slow)
+    assert get_runner().get(slow).status is JobStatus.STOPPED
+    assert any(c.value.startswith(f"Replaying run #{rehearsed_run}: epoch 1 of 1") for c in at.caption)
+
+    at.button(key="mnist_start").click().run()
+    slower = at.session_state["mnist_job"]
+    assert slower != slow
+    at.button(key=f"fallback_shipped_{slower}").click().run()
+    finish(at, slower)
+    assert get_runner().get(slower).status is JobStatus.STOPPED
+    assert at.session_state["digit_model_choice"] == "mnist_mlp"
+    assert any("now holds the shipped model" in s.value for s in at.success)
+
+
+def test_presenter_mode_folds_the_seed_and_data_source_away_and_training_still_starts():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"lang": "en", "present": "1"})
+    at.run()
+    at.switch_page("app_pages/mnist.py").run()
+    folded = [e for e in at.expander if e.label == "More settings"]
+    assert len(folded) == 2
+    assert {w.label for e in folded for w in e.children.values() if hasattr(w, "label")} >= {"Random seed"}
+    at.number_input(key="mnist_seed").set_value(7).run()
+    at.button(key="mnist_start").click().run()
+    assert not at.exception, at.exception
+    job = get_runner().get(at.session_state["mnist_job"])
+    assert job.config["train"]["seed"] == 7
+    get_runner().stop(job.id)
+    get_runner().wait(job.id, timeout=30)

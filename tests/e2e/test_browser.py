@@ -37,7 +37,10 @@ def save_screenshot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / name))
     readme_pictures = {"digits.png": "screenshot.png", "images.png": "screenshot_images.png",
                        "text.png": "screenshot_text.png"}
+    if name.startswith("tour_"):  # the README's gallery of the guided tour
+        readme_pictures[name] = f"tour/{name}"
     if name in readme_pictures and os.environ.get("NEURALSTAGE_UPDATE_SCREENSHOT") == "1":
+        (REPO / "docs" / readme_pictures[name]).parent.mkdir(exist_ok=True)
         page.screenshot(path=str(REPO / "docs" / readme_pictures[name]))
 
 
@@ -203,12 +206,14 @@ def test_typing_a_chinese_review_shows_the_answer_and_the_attention_map(page, ap
 
 
 def test_running_the_robustness_experiment_draws_its_curves(page, app_url):
+    from playwright.sync_api import expect
+
     page.goto(f"{app_url}/impact?lang=en")
     page.get_by_role("tab", name="Robustness").click()
     page.get_by_role("button", name="Run", exact=True).click()
     page.get_by_text("Measured").wait_for(timeout=120_000)
     page.get_by_text("rotation (degrees)").first.wait_for()
-    assert page.locator(".js-plotly-plot").count() == 4
+    expect(page.locator(".js-plotly-plot")).to_have_count(4)  # the charts draw after their captions
     save_screenshot(page, "impact.png")
 
 
@@ -217,3 +222,72 @@ def test_the_case_studies_measure_the_speech_model_on_opening(page, app_url):
     page.get_by_text("现场测量：CRNN 语音模型").wait_for(timeout=90_000)
     assert metric_value(page, "测试准确率").endswith("%")
     page.get_by_text("1,000 次请求的成本为").wait_for()
+
+
+TOUR_PHONE_STEPS = {2, 5}  # drawn at 390 px wide: a digit drawn and a review typed on a phone
+
+
+def test_the_guided_tour_walks_every_step_across_pages_and_back(page, app_url):
+    """Start on home, press Next through every step (each screenshotted), then Back across a page change."""
+    from core.tour import STEPS
+
+    page.goto(f"{app_url}/?lang=en")
+    page.get_by_role("button", name="Start the guided tour").click()
+    for number, step in enumerate(STEPS, start=1):
+        page.get_by_text(f"Guided tour · step {number} of {len(STEPS)}").wait_for()
+        assert f"tour={number}" in page.url
+        if step.page != "app_pages/home.py":
+            assert f"/{Path(step.page).stem}" in page.url
+        page.locator("h1").first.wait_for()
+        page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=90_000)  # the page has finished
+        time.sleep(1.5)  # charts settle before the picture
+        page.set_viewport_size({"width": 390, "height": 844} if number in TOUR_PHONE_STEPS
+                               else {"width": 1400, "height": 1000})
+        time.sleep(0.5 if number in TOUR_PHONE_STEPS else 0)
+        save_screenshot(page, f"tour_{number}.png")
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        if number < len(STEPS):
+            next_button = page.get_by_role("button", name="Next")
+            next_button.focus()  # the keyboard path: a focused button answers Enter
+            page.keyboard.press("Enter")
+    page.get_by_role("button", name="Back").click()
+    page.get_by_text(f"Guided tour · step {len(STEPS) - 1} of {len(STEPS)}").wait_for()
+    assert "/impact" in page.url
+
+
+def test_a_tour_link_opens_its_step_on_the_right_page_in_chinese(page, app_url):
+    page.goto(f"{app_url}/?tour=3&lang=zh")
+    page.get_by_text("导览 · 第 3 步，共 8 步").wait_for()
+    page.wait_for_url(re.compile(r"/images\?"))
+    assert "tour=3" in page.url and "lang=zh" in page.url
+
+
+def tab_to(page, name: str, limit: int = 80, key: str = "Tab") -> None:
+    """Press Tab until the focused element is labelled ``name``, as a keyboard user would.
+
+    The label is the last line of the element's text: an icon's ligature (``tour``) comes first.
+    """
+    for _ in range(limit):
+        page.keyboard.press(key)
+        focused = page.evaluate("() => { const e = document.activeElement; "
+                                "return (e.innerText || e.getAttribute('aria-label') || '').trim(); }")
+        if focused.splitlines()[-1:] == [name]:
+            return
+    raise AssertionError(f"{name!r} cannot be reached with the Tab key")
+
+
+def test_the_home_page_and_the_tour_work_from_the_keyboard_alone(page, app_url):
+    page.goto(f"{app_url}/?lang=en")
+    page.get_by_role("heading", name="NeuralStage").wait_for()
+    tab_to(page, "1958 · Perceptron")  # one stop for the group; arrows move within it, as for radio buttons
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="2017 · Transformer").wait_for()
+    tab_to(page, "Start the guided tour", key="Shift+Tab")
+    page.keyboard.press("Enter")
+    page.get_by_text("Guided tour · step 1 of 8").wait_for()
+    tab_to(page, "Next")
+    page.keyboard.press("Enter")
+    page.get_by_text("Guided tour · step 2 of 8").wait_for()
+    page.get_by_role("heading", name="Handwritten digits with a multilayer perceptron").wait_for()
