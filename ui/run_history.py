@@ -84,6 +84,7 @@ def render_run_history() -> None:
     st.dataframe(runs_table(runs), hide_index=True, width="stretch",
                  column_config={t("runs.col.accuracy"): st.column_config.NumberColumn(format="percent")})
     ids = [r.id for r in runs]
+    render_replay(ids)  # above the comparison chart, so a replay's first frame is not held up behind it
     chosen = st.multiselect(t("runs.compare"), ids, default=ids[:3], format_func=lambda i: f"#{i}")
     if chosen:
         records = [store.get(i) for i in chosen]
@@ -92,7 +93,6 @@ def render_run_history() -> None:
     st.download_button(t("runs.export_all"), runs_table(runs).to_csv(index=False).encode("utf-8"),
                        file_name="neuralstage_runs.csv", mime="text/csv", icon=":material/table:", key="runs_csv")
     render_run_export(ids)
-    render_replay(ids)
     with st.expander(t("runs.delete_title")):
         doomed = st.selectbox(t("runs.delete_pick"), ids, format_func=lambda i: f"#{i}", key="run_to_delete")
         if st.button(t("runs.delete"), icon=":material/delete:"):
