@@ -11,7 +11,7 @@ from core.chart_text import summarize_run_comparison
 from core.runstore import RunRecord
 from ui.charts import plot_run_comparison, render_summary
 from ui.replay import render_replay
-from ui.state import current_language, get_store, t
+from ui.state import bound_translator, current_language, get_store, t
 
 
 def describe_config(config: dict) -> str:
@@ -62,6 +62,17 @@ def run_bundle(run_id: int) -> bytes:
     return build_run_bundle(record, build_model_card(record, current_language()), charts)
 
 
+def render_run_filters(runs: list[RunRecord]) -> list[RunRecord]:
+    """Narrow the history to some tasks and some outcomes; nothing picked keeps them all."""
+    tr = bound_translator()
+    left, right = st.columns(2)
+    tasks = left.multiselect(t("runs.filter_task"), sorted({r.task for r in runs}), key="runs_filter_task",
+                             placeholder=t("runs.filter_all"))
+    statuses = right.multiselect(t("runs.filter_status"), sorted({r.status for r in runs}), key="runs_filter_status",
+                                 placeholder=t("runs.filter_all"), format_func=lambda s: tr(f"status.{s}"))
+    return [r for r in runs if (not tasks or r.task in tasks) and (not statuses or r.status in statuses)]
+
+
 def render_run_export(ids: list[int]) -> None:
     """Pick a run, build its zip on request, then offer it for download."""
     with st.expander(t("runs.export_title")):
@@ -80,6 +91,10 @@ def render_run_history() -> None:
     runs = store.list()
     if not runs:
         st.info(t("runs.empty"), icon=":material/history:")
+        return
+    runs = render_run_filters(runs)
+    if not runs:
+        st.info(t("runs.filter_none"), icon=":material/filter_alt_off:")
         return
     st.dataframe(runs_table(runs), hide_index=True, width="stretch",
                  column_config={t("runs.col.accuracy"): st.column_config.NumberColumn(format="percent")})

@@ -657,3 +657,21 @@ def test_presenter_mode_folds_the_seed_and_data_source_away_and_training_still_s
     assert job.config["train"]["seed"] == 7
     get_runner().stop(job.id)
     get_runner().wait(job.id, timeout=30)
+
+
+def test_run_history_filters_by_task_and_outcome():
+    from core.runstore import RunRecord
+    from ui.state import get_store
+
+    epochs = [{"epoch": 1, "loss": 0.5, "accuracy": 0.8, "val_loss": 0.6, "val_accuracy": 0.75}]
+    kept = get_store().add(RunRecord(task="fashion-cnn", status="failed", config={}, epochs=epochs))
+    other = get_store().add(RunRecord(task="fashion-cnn", status="done", config={}, epochs=epochs, test_accuracy=0.8))
+    at = open_app("zh", "app_pages/runs.py")
+    at.multiselect(key="runs_filter_task").select("fashion-cnn").run()
+    at.multiselect(key="runs_filter_status").select("failed").run()
+    assert not at.exception, at.exception
+    shown = at.dataframe[0].value.iloc[:, 0].tolist()
+    assert kept in shown and other not in shown
+    assert set(at.dataframe[0].value.iloc[:, 1]) == {"fashion-cnn"}
+    at.multiselect(key="runs_filter_status").unselect("failed").run()
+    assert {kept, other} <= set(at.dataframe[0].value.iloc[:, 0])
