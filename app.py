@@ -33,6 +33,7 @@ navigation = st.navigation({
     ],
     t("nav.lab"): [
         st.Page("app_pages/runs.py", title=t("nav.runs"), icon=":material/history:", url_path="runs"),
+        st.Page("app_pages/datasets.py", title=t("nav.datasets"), icon=":material/dataset:", url_path="datasets"),
     ],
 })
 render_sidebar()

@@ -7,6 +7,7 @@
     python -m tools.bench text-transformer --json  # the small Transformer preset on the Chinese reviews
     python -m tools.bench latency --json     # p50 / p95 of one prediction for each shipped model
     python -m tools.bench impact --json      # the social-impact experiments at their defaults: time and results
+    python -m tools.bench import --json      # read a 50 MB zip of photos in 10 classes into 28×28 pictures
 
 Timings belong here, not in unit tests. docs/BENCHMARKS.md records the figures with date, device
 and command.
@@ -262,7 +263,46 @@ def bench_impact() -> dict[str, Any]:
                         "epochs": privacy["arms"]["memorising"]["epoch"]}}
 
 
-BENCHES = [*TARGETS, "latency", "impact"]
+def _write_photo_zip(path, megabytes: float = 50.0, classes: int = 10) -> int:
+    """Write a zip of about ``megabytes`` of 640×480 noise photos at JPEG quality 90, one folder per
+    class, inside a wrapper folder; noise does not compress, so the zip is as large as the photos.
+    Returns the number of photos."""
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    count, size = 0, 0
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        while size < megabytes * 2**20:
+            buffer = io.BytesIO()
+            Image.fromarray(rng.integers(0, 256, (480, 640, 3), dtype=np.uint8)).save(buffer, "JPEG", quality=90)
+            archive.writestr(f"photos/class{count % classes}/{count}.jpg", buffer.getvalue())
+            count, size = count + 1, size + buffer.tell()
+    return count
+
+
+def bench_import() -> dict[str, Any]:
+    """Seconds for ``import_image_zip`` to read a 50 MB zip of JPEG photos into 28×28 grey pictures."""
+    import tempfile
+    from pathlib import Path
+
+    from core.data_import import import_image_zip
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "photos.zip"
+        _write_photo_zip(path)
+        payload = path.read_bytes()
+    started = time.perf_counter()
+    result = import_image_zip(payload)
+    seconds = time.perf_counter() - started
+    return {"task": "import", "zip_mb": round(len(payload) / 2**20, 1), "images": result.report.kept,
+            "classes": len(result.labels), "seconds": round(seconds, 2),
+            "images_per_s": round(result.report.kept / seconds, 1)}
+
+
+BENCHES = [*TARGETS, "latency", "impact", "import"]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -276,6 +316,8 @@ def main(argv: list[str] | None = None) -> None:
         result = bench_latency()
     elif args.bench == "impact":
         result = bench_impact()
+    elif args.bench == "import":
+        result = bench_import()
     else:
         result = bench_training(args.bench, args.repeats)
     print(json.dumps(result) if args.json else json.dumps(result, indent=2))

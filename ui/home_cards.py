@@ -19,6 +19,7 @@ PAGES = (  # (page file, icon, translation stem)
     ("app_pages/impact.py", ":material/balance:", "home.card.impact"),
     ("app_pages/scale.py", ":material/stacked_bar_chart:", "home.card.scale"),
     ("app_pages/runs.py", ":material/history:", "home.card.runs"),
+    ("app_pages/datasets.py", ":material/dataset:", "home.card.datasets"),
 )
 
 

@@ -59,3 +59,11 @@ def session_id() -> str:
     if "session_id" not in st.session_state:
         st.session_state["session_id"] = uuid.uuid4().hex
     return st.session_state["session_id"]
+
+
+@st.cache_resource(show_spinner=False)
+def get_user_data():
+    """The class data sets under ``NEURALSTAGE_HOME`` (one store per process, shared by every visitor)."""
+    from core.user_data import UserDataStore
+
+    return UserDataStore()

@@ -17,7 +17,8 @@ from ui.state import get_runner
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 PAGES = ["app_pages/home.py", "app_pages/mnist.py", "app_pages/images.py", "app_pages/speech.py", "app_pages/text.py",
-         "app_pages/cases.py", "app_pages/impact.py", "app_pages/scale.py", "app_pages/runs.py"]
+         "app_pages/cases.py", "app_pages/impact.py", "app_pages/scale.py", "app_pages/runs.py",
+         "app_pages/datasets.py"]
 
 
 def open_app(lang: str = "en", page: str | None = None) -> AppTest:
@@ -675,3 +676,81 @@ def test_run_history_filters_by_task_and_outcome():
     assert set(at.dataframe[0].value.iloc[:, 1]) == {"fashion-cnn"}
     at.multiselect(key="runs_filter_status").unselect("failed").run()
     assert {kept, other} <= set(at.dataframe[0].value.iloc[:, 0])
+
+
+def test_a_class_data_set_is_collected_by_drawing_previewed_corrected_and_exported():
+    import io
+    import zipfile
+
+    from ui.state import get_user_data
+    from ui.user_data_collect import DRAWING_KEY
+
+    at = open_app("en", "app_pages/datasets.py")
+    at.text_input(key="collect_name").input("Shapes of class 3B")
+    at.text_input(key="collect_labels").input("ring, bar")
+    next(b for b in at.button if b.label == "Create the data set").click().run()
+    assert not at.exception, at.exception
+    assert any("“Shapes of class 3B” is ready with 2 classes" in s.value for s in at.success)
+    dataset_id = at.session_state["dataset_chosen"]
+    for label in (0, 1):
+        at.segmented_control(key="collect_label").set_value(label).run()
+        for index in range(5):
+            drawing, _ = digit_as_canvas(index + 5 * label)
+            at.session_state[DRAWING_KEY] = drawing
+            at.button(key="collect_add_drawing").click().run()
+            assert not at.exception, at.exception
+    info, x, y = get_user_data().load(dataset_id)
+    assert info.counts == (5, 5) and x.shape == (10, 28, 28) and x.max() == 255
+    assert "Sample numbers 0, 1, 2, 3, 4" in [c for image in at.get("image") for c in image.captions]
+
+    at.number_input(key=f"data_edit_{dataset_id}").set_value(7).run()
+    at.button(key="data_delete_sample").click().run()
+    assert get_user_data().info(dataset_id).counts == (5, 4)
+    export = next(b for b in at.get("download_button") if b.proto.label == "Download the data set (zip)")
+    assert export is not None
+    with zipfile.ZipFile(io.BytesIO(get_user_data().export_zip(dataset_id))) as bundle:
+        assert sum(n.endswith(".png") for n in bundle.namelist()) == 9
+
+
+def test_an_empty_drawing_and_bad_labels_get_a_clear_message_in_chinese():
+    at = open_app("zh", "app_pages/datasets.py")
+    at.text_input(key="collect_labels").input("只有一类")
+    next(b for b in at.button if b.label == "新建数据集").click().run()
+    assert any("数据集需要 2 到 50 个类别；这个有 1 个" in e.value for e in at.error)
+    at.text_input(key="collect_labels").input("圆, 线").run()
+    next(b for b in at.button if b.label == "新建数据集").click().run()
+    at.button(key="collect_add_drawing").click().run()
+    assert not at.exception, at.exception
+    assert any("请先在黑色方框里画点什么" in w.value for w in at.warning)
+
+
+def test_an_uploaded_zip_of_class_folders_is_checked_imported_and_reports_what_it_skipped():
+    import io
+    import zipfile
+
+    from ui.state import get_user_data
+
+    bundle = io.BytesIO()
+    with zipfile.ZipFile(bundle, "w") as archive:
+        for label, shade in (("light", 230), ("dark", 20)):
+            for i in range(5):
+                archive.writestr(f"shades/{label}/{i}.png", image_bytes(np.full((40, 30), shade + i, np.uint8)))
+        archive.writestr("shades/light/notes.txt", b"not a picture")
+        archive.writestr("../escape.png", image_bytes(np.zeros((8, 8), np.uint8)))
+    at = open_app("en", "app_pages/datasets.py")
+    at.file_uploader(key="upload_data_file_image").upload("shades.zip", bundle.getvalue(), "application/zip").run()
+    at.text_input(key="upload_data_name").input("Light and dark")
+    at.button(key="upload_data_go").click().run()
+    assert not at.exception, at.exception
+    assert any("“Light and dark” imported: 10 samples in 2 classes" in s.value for s in at.success)
+    assert any("2 entries were skipped" in w.value for w in at.warning)
+    info, x, _ = get_user_data().load(at.session_state["dataset_chosen"])
+    assert info.labels == ("dark", "light") and info.provenance == "upload:shades.zip" and x.shape == (10, 28, 28)
+
+
+def test_an_upload_that_is_no_zip_is_refused_in_the_users_language():
+    at = open_app("zh", "app_pages/datasets.py")
+    at.file_uploader(key="upload_data_file_image").upload("x.zip", b"PK but not really", "application/zip").run()
+    at.button(key="upload_data_go").click().run()
+    assert not at.exception, at.exception
+    assert at.error and all("\u4e00" <= ch <= "\u9fff" for ch in at.error[0].value[:2])
