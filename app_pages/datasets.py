@@ -4,13 +4,15 @@ import streamlit as st
 
 from ui.state import get_user_data, t
 from ui.user_data_collect import render_collector, render_new_dataset_form
+from ui.user_data_train import render_class_training, render_class_try
 from ui.user_data_upload import render_upload
 from ui.user_data_view import pick_dataset, render_dataset_table, render_edit, render_preview
 
 st.title(t("data.title"))
 st.markdown(t("data.intro"))
 
-yours, collect, upload = st.tabs([t("data.tab.yours"), t("data.tab.collect"), t("data.tab.upload")])
+yours, collect, upload, train = st.tabs([t("data.tab.yours"), t("data.tab.collect"), t("data.tab.upload"),
+                                        t("data.tab.train")])
 with collect:
     render_new_dataset_form()
 with upload:
@@ -32,3 +34,11 @@ if chosen is not None:
         st.subheader(t("data.collect.into", name=chosen.name))
         st.caption(t("data.collect.into_hint"))
         render_collector(chosen)
+with train:
+    if chosen is None:
+        st.info(t("data.none_yet"), icon=":material/dataset:")
+    else:
+        st.subheader(t("data.train.title", name=chosen.name))
+        render_class_training(chosen)
+        st.subheader(t("data.try.title"))
+        render_class_try(chosen)

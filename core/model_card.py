@@ -15,7 +15,8 @@ from typing import Sequence
 from core.i18n import translate
 from core.runstore import RunRecord
 
-FAMILY_USE = {"mnist": "digits", "fashion": "clothes", "cifar10": "photos", "speech": "speech", "text": "text"}
+FAMILY_USE = {"mnist": "digits", "fashion": "clothes", "cifar10": "photos", "speech": "speech", "text": "text",
+              "class": "class"}
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from models.inputs import validate_input_shape
 from models.layers import RandomShift
 
 IMAGE_SHAPE = (28, 28)  # the default input: MNIST and Fashion-MNIST
-NUM_CLASSES = 10
+NUM_CLASSES = 10  # the default: digits, clothes and CIFAR-10 photos
+MAX_CLASSES = 50  # as many as a class data set may have (core.user_data)
 MAX_BLOCKS = 4  # 28 → 14 → 7 → 3 → 1 with pooling: a fifth block would have nothing left to pool
 FILTER_RANGE = (4, 256)
 KERNEL_SIZES = (3, 5)
@@ -43,10 +44,13 @@ class CNNConfig:
     shift_pixels: int = 0  # largest random shift of a training image, in pixels
     rotation: float = 0.0  # largest random rotation of a training image, as a fraction of a turn
     input_shape: tuple[int, ...] = IMAGE_SHAPE  # one image, (H, W) grey or (H, W, 3) colour; follows the data set
+    num_classes: int = NUM_CLASSES  # outputs; follows the data set (a class's own may have 2 to 50)
 
     def validate(self) -> None:
         """Raise ``UserError`` naming the first setting out of range."""
         validate_input_shape(self.input_shape)
+        if not 2 <= self.num_classes <= MAX_CLASSES:
+            raise UserError("error.num_classes", value=self.num_classes, max=MAX_CLASSES)
         if not 1 <= len(self.filters) <= MAX_BLOCKS:
             raise UserError("error.conv_blocks", value=len(self.filters), max=MAX_BLOCKS)
         if len(self.pool_after) != len(self.filters):
@@ -109,7 +113,7 @@ def preset_for(name: str, dataset: str) -> Preset:
 
 
 def build_model(config: CNNConfig) -> keras.Model:
-    """Build an uncompiled CNN mapping ``config.input_shape`` pixel levels to 10 class probabilities.
+    """Build an uncompiled CNN mapping ``config.input_shape`` pixel levels to ``num_classes`` class probabilities.
 
     Conv layers are named ``conv_1``, ``conv_2``, ... so the look-inside views can find them.
     """
@@ -135,5 +139,5 @@ def build_model(config: CNNConfig) -> keras.Model:
         x = keras.layers.Dense(config.dense_units, activation="relu", name="dense")(x)
     if config.dropout > 0:
         x = keras.layers.Dropout(config.dropout, name="dropout")(x)
-    outputs = keras.layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
+    outputs = keras.layers.Dense(config.num_classes, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="image_cnn")

@@ -21,7 +21,8 @@ from models.inputs import validate_input_shape
 from models.layers import RandomShift
 
 IMAGE_SHAPE = (28, 28)  # the default input: MNIST and Fashion-MNIST
-NUM_CLASSES = 10
+NUM_CLASSES = 10  # the default: digits, clothes and CIFAR-10 photos
+MAX_CLASSES = 50  # as many as a class data set may have (core.user_data)
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "gelu")
 MAX_HIDDEN_LAYERS = 4
 UNITS_RANGE = (4, 1024)
@@ -39,10 +40,13 @@ class MLPConfig:
     shift_pixels: int = 0  # largest random shift of a training digit, in pixels; 0 turns it off
     seed: int | None = None  # seeds the random shift; None follows keras.utils.set_random_seed
     input_shape: tuple[int, ...] = IMAGE_SHAPE  # one image, (H, W) grey or (H, W, 3) colour; follows the data set
+    num_classes: int = NUM_CLASSES  # outputs; follows the data set (a class's own may have 2 to 50)
 
     def validate(self) -> None:
         """Raise ``UserError`` naming the first setting out of range."""
         validate_input_shape(self.input_shape)
+        if not 2 <= self.num_classes <= MAX_CLASSES:
+            raise UserError("error.num_classes", value=self.num_classes, max=MAX_CLASSES)
         if not 1 <= len(self.hidden_units) <= MAX_HIDDEN_LAYERS:
             raise UserError("error.hidden_layers", value=len(self.hidden_units), max=MAX_HIDDEN_LAYERS)
         for units in self.hidden_units:
@@ -94,7 +98,7 @@ def preset_for(name: str, dataset: str) -> Preset:
 
 
 def build_model(config: MLPConfig) -> keras.Model:
-    """Build an uncompiled MLP mapping ``config.input_shape`` pixel levels to 10 class probabilities."""
+    """Build an uncompiled MLP mapping ``config.input_shape`` pixel levels to ``num_classes`` class probabilities."""
     config.validate()
     inputs = keras.Input(shape=config.input_shape, name="pixels")
     x = inputs
@@ -105,7 +109,7 @@ def build_model(config: MLPConfig) -> keras.Model:
         x = keras.layers.Dense(units, activation=config.activation, name=f"hidden_{i}")(x)
         if config.dropout > 0:
             x = keras.layers.Dropout(config.dropout, name=f"dropout_{i}")(x)
-    outputs = keras.layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
+    outputs = keras.layers.Dense(config.num_classes, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="mnist_mlp")
 
 

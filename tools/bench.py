@@ -8,6 +8,7 @@
     python -m tools.bench latency --json     # p50 / p95 of one prediction for each shipped model
     python -m tools.bench impact --json      # the social-impact experiments at their defaults: time and results
     python -m tools.bench import --json      # read a 50 MB zip of photos in 10 classes into 28×28 pictures
+    python -m tools.bench class-mlp --json   # the Keras MLP preset on a class data set of 10 × 20 drawings
 
 Timings belong here, not in unit tests. docs/BENCHMARKS.md records the figures with date, device
 and command.
@@ -302,7 +303,37 @@ def bench_import() -> dict[str, Any]:
             "images_per_s": round(result.report.kept / seconds, 1)}
 
 
-BENCHES = [*TARGETS, "latency", "impact", "import"]
+def bench_class_mlp(per_class: int = 20) -> dict[str, Any]:
+    """The Keras MLP preset trained on a class data set of ``per_class`` handwritten digits per class.
+
+    The drawings are real ones: the first of each digit in the bundled MNIST training split, saved
+    as a class data set in a temporary home, the way the Data sets page saves drawings.
+    """
+    import tempfile
+
+    from core.class_tasks import ClassDataJobSpec
+    from core.tasks import train_classifier
+    from core.user_data import UserDataStore
+    from data.mnist import load_bundled_mnist
+    from models.mnist_mlp import PRESETS
+
+    data = load_bundled_mnist()
+    picked = np.concatenate([np.flatnonzero(data.y_train == digit)[:per_class] for digit in range(10)])
+    with tempfile.TemporaryDirectory() as home:
+        info = UserDataStore(home).save("digits", "image", [str(d) for d in range(10)], data.x_train[picked],
+                                        data.y_train[picked], "collected")
+        preset = PRESETS["keras_mlp"]
+        spec = ClassDataJobSpec(preset.model, info.id, info.labels, preset.train, home=home)
+        started = time.perf_counter()
+        result = train_classifier(spec)
+        seconds = time.perf_counter() - started
+    return {"task": "class-mlp", "samples": int(len(picked)), "epochs": preset.train.epochs,
+            "split": result["data_sizes"],
+            "test_accuracy": round(result["test_accuracy"], 4), "seconds": round(seconds, 2),
+            "backend": backend_name(), "device": describe_device().label}
+
+
+BENCHES = [*TARGETS, "latency", "impact", "import", "class-mlp"]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -318,6 +349,8 @@ def main(argv: list[str] | None = None) -> None:
         result = bench_impact()
     elif args.bench == "import":
         result = bench_import()
+    elif args.bench == "class-mlp":
+        result = bench_class_mlp()
     else:
         result = bench_training(args.bench, args.repeats)
     print(json.dumps(result) if args.json else json.dumps(result, indent=2))

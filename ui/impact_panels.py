@@ -186,10 +186,10 @@ def _per_class(run) -> tuple[list[str], list[float]]:
     from ui.datasets import class_names
     from ui.model_picker import score_model
 
-    if not run.model_path:
+    dataset = run.task.split("-")[0]
+    if not run.model_path or dataset == "class":  # a class data set's run is scored on its own split only
         return [], []
     scores: dict[int, list[float]] = st.session_state.setdefault("impact_card_scores", {})
-    dataset = run.task.split("-")[0]
     if run.id not in scores:
         report = score_model(load_model_file(run.model_path), dataset, run.data_source or "bundled")
         scores[run.id] = [float(a) for a in report.per_class_accuracy]

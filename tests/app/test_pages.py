@@ -754,3 +754,37 @@ def test_an_upload_that_is_no_zip_is_refused_in_the_users_language():
     at.button(key="upload_data_go").click().run()
     assert not at.exception, at.exception
     assert at.error and all("\u4e00" <= ch <= "\u9fff" for ch in at.error[0].value[:2])
+
+
+def test_a_collected_data_set_trains_an_mlp_and_reads_a_new_drawing_with_its_own_labels():
+    from data.mnist import load_bundled_mnist
+    from ui.state import get_user_data
+    from ui.user_data_train import DRAWING_KEY
+
+    data = load_bundled_mnist()
+    picked = np.concatenate([np.flatnonzero(data.y_train == digit)[:10] for digit in (0, 1)])
+    info = get_user_data().save("Noughts and ones", "image", ["nought", "one"], data.x_train[picked],
+                                data.y_train[picked], "collected")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.session_state["dataset_chosen"] = info.id
+    at.run()
+    at.switch_page("app_pages/datasets.py").run()
+    assert any("Train a model on this data set first" in i.value for i in at.info)
+    at.slider(key="class_train_epochs_mlp").set_value(5).run()
+    at.button(key="class_train_start").click().run()
+    assert not at.exception, at.exception
+    job_id = at.session_state["class_job"]
+    finish(at, job_id)
+    job = get_runner().get(job_id)
+    assert job.status is JobStatus.DONE and job.task == "class-mlp"
+    assert job.result["model"].output_shape == (None, 2)
+    one = np.flatnonzero(data.y_test == 1)[0]
+    grey = np.kron(data.x_test[one], np.ones((10, 10), np.uint8))
+    at.session_state[DRAWING_KEY] = np.dstack([grey, grey, grey, np.full_like(grey, 255)])
+    at.run()
+    assert not at.exception, at.exception
+    reading = next(m for m in at.metric if m.label == "The model reads")
+    assert reading.value == "one"
+    history = open_app("en", "app_pages/runs.py")
+    assert not history.exception, history.exception

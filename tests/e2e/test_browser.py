@@ -20,10 +20,27 @@ ARTIFACTS = REPO / "artifacts"
 SEVEN = [(70, 60), (210, 60), (200, 80), (150, 160), (120, 230)]  # canvas coordinates of a "7"
 
 
+def canvas_box(page, tries: int = 5) -> dict:
+    """Where the open tab's canvas is on screen, scrolled into view. A rerun may swap the canvas
+    element while we look, so a detached one is looked up again."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for _ in range(tries):
+        canvas = page.locator("canvas.upper-canvas >> visible=true").first
+        try:
+            canvas.wait_for()
+            canvas.scroll_into_view_if_needed()
+            box = canvas.bounding_box()
+        except PlaywrightError:
+            box = None
+        if box:
+            return box
+        time.sleep(0.5)
+    raise AssertionError("no canvas on screen")
+
+
 def draw(page, strokes) -> None:
-    canvas = page.locator("canvas.upper-canvas").first
-    canvas.wait_for()
-    box = canvas.bounding_box()
+    box = canvas_box(page)
     (x, y), rest = strokes[0], strokes[1:]
     page.mouse.move(box["x"] + x, box["y"] + y)
     page.mouse.down()
@@ -213,7 +230,7 @@ def test_running_the_robustness_experiment_draws_its_curves(page, app_url):
     page.get_by_role("button", name="Run", exact=True).click()
     page.get_by_text("Measured").wait_for(timeout=120_000)
     page.get_by_text("rotation (degrees)").first.wait_for()
-    expect(page.locator(".js-plotly-plot")).to_have_count(4)  # the charts draw after their captions
+    expect(page.locator(".js-plotly-plot")).to_have_count(4, timeout=30_000)  # charts draw after their captions
     save_screenshot(page, "impact.png")
 
 
@@ -291,3 +308,53 @@ def test_the_home_page_and_the_tour_work_from_the_keyboard_alone(page, app_url):
     page.keyboard.press("Enter")
     page.get_by_text("Guided tour · step 2 of 8").wait_for()
     page.get_by_role("heading", name="Handwritten digits with a multilayer perceptron").wait_for()
+
+
+ONE = [(140, 40), (140, 240)]  # canvas coordinates of a "1"
+
+
+def shifted(strokes, dx: int) -> list[tuple[int, int]]:
+    return [(x + dx, y) for x, y in strokes]
+
+
+def add_drawing(page, label: str, strokes, count: int, tries: int = 3) -> None:
+    """Draw, add, and wait until the class holds ``count`` samples. The canvas that has just appeared
+    sometimes misses its first stroke (the page then says to draw first): draw again, as a person would."""
+    for _ in range(tries):
+        page.get_by_test_id("stStatusWidget").wait_for(state="hidden")
+        draw(page, strokes)
+        page.get_by_test_id("stStatusWidget").wait_for(state="hidden")
+        time.sleep(0.5)  # the stroke reaches the server before the click
+        page.get_by_role("button", name=f"Add this drawing to “{label}”").click()
+        try:
+            page.get_by_role("radio", name=f"{label} ({count})").wait_for(timeout=10_000)
+            return
+        except Exception:
+            continue
+    raise AssertionError(f"drawing {count} of {label!r} was not added")
+
+
+def test_a_class_collects_two_labels_trains_and_reads_a_new_drawing(page, app_url):
+    page.goto(f"{app_url}/datasets?lang=en")
+    page.get_by_role("tab", name="Collect").click()
+    page.get_by_role("textbox", name="Name of the data set").fill("Sevens and ones")
+    page.get_by_role("textbox", name="Classes, separated by commas").fill("seven, one")
+    page.get_by_role("button", name="Create the data set").click()
+    page.get_by_text("is ready with 2 classes").wait_for()
+    for label, strokes in (("seven", SEVEN), ("one", ONE)):
+        page.get_by_role("tab", name="Collect").click()
+        page.get_by_role("radio", name=re.compile(rf"^{label} \(")).click()
+        for i in range(5):
+            add_drawing(page, label, shifted(strokes, 8 * i - 16), count=i + 1)
+    page.get_by_role("tab", name="Train & try").click()
+    page.get_by_role("button", name="Start training").click()
+    page.get_by_text(re.compile(r"Finished: .* on the test images")).wait_for(timeout=120_000)
+    page.get_by_role("tab", name="Train & try").click()
+    draw(page, SEVEN)
+    try:
+        page.get_by_text("The model reads").wait_for()
+    except Exception:
+        save_screenshot(page, "class_data_failed.png")
+        raise
+    assert metric_value(page, "The model reads") == "seven"
+    save_screenshot(page, "class_data.png")

@@ -1,0 +1,77 @@
+"""Training the image models on a class's own data set (core.user_data): the same MLP and CNN
+presets as the digits and images pages, with as many outputs as the data set has classes.
+
+A small data set is split here, seeded and stratified: a fifth for the final test, a tenth of the
+rest for the live validation curve. Training goes through ``core.tasks.train_classifier`` like
+every other image run, so the job runner, live panel, Stop and run store all work unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from core.errors import UserError
+from core.training import TrainConfig
+from core.user_data import UserDataStore
+from data.images import to_model_input
+from data.splits import Splits, split_stratified
+
+TEST_FRACTION = 0.2  # of the whole set: at least one sample per class is scored at the end
+VALIDATION_FRACTION = 0.1  # of what is left: the live validation curve
+SPLIT_SEED = 1
+MIN_PER_CLASS = 5  # one for the test, one for validation, three to learn from
+
+
+@dataclass(frozen=True)
+class ClassDataJobSpec:
+    """Everything that decides one training run on a class data set."""
+
+    model: Any  # models.mnist_mlp.MLPConfig or models.image_cnn.CNNConfig; num_classes follows the data set
+    dataset_id: str  # the data set in the store under NEURALSTAGE_HOME
+    labels: tuple[str, ...]  # its class names, kept with the run
+    train: TrainConfig = field(default_factory=TrainConfig)
+    home: str | None = None  # the store's home folder; None is NEURALSTAGE_HOME
+
+    def __post_init__(self) -> None:
+        if self.model.num_classes != len(self.labels):
+            object.__setattr__(self, "model", replace(self.model, num_classes=len(self.labels)))
+
+    @property
+    def task(self) -> str:
+        """Run-store task name, e.g. "class-mlp"."""
+        family = {"mnist_mlp": "mlp", "image_cnn": "cnn"}[type(self.model).__module__.rsplit(".", 1)[-1]]
+        return f"class-{family}"
+
+    def validate(self) -> None:
+        """Raise ``UserError`` for settings out of range or a data set too small to split."""
+        self.model.validate()
+        self.train.validate()
+        info = UserDataStore(self.home).info(self.dataset_id)
+        if info.kind != "image":
+            raise UserError("error.data.kind", kind=info.kind)
+        short = [f"{label} ({count})" for label, count in zip(info.labels, info.counts) if count < MIN_PER_CLASS]
+        if short:
+            raise UserError("error.data.too_few", classes=", ".join(short), min=MIN_PER_CLASS)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values for the run store."""
+        return {"model": self.model.to_dict(), "train": self.train.to_dict(), "dataset": "class",
+                "dataset_id": self.dataset_id, "labels": list(self.labels)}
+
+    def arrays(self) -> Splits:
+        """Train, validation and test splits of the data set, scaled to [0, 1]."""
+        _, x, y = UserDataStore(self.home).load(self.dataset_id)
+        return split_class_data(x, y)
+
+
+def split_class_data(x: np.ndarray, y: np.ndarray) -> Splits:
+    """A seeded, stratified split: a fifth for the test, a tenth of the rest for validation."""
+    rest, test = split_stratified(y, max(len(np.unique(y)), round(len(y) * TEST_FRACTION)), SPLIT_SEED)
+    kept, held = split_stratified(y[rest], max(1, round(len(rest) * VALIDATION_FRACTION)), SPLIT_SEED)
+    train, val = rest[kept], rest[held]
+    return Splits(to_model_input(x[train]), y[train], to_model_input(x[val]), y[val],
+                  to_model_input(x[test]), y[test], "class")
+

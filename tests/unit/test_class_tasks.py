@@ -1,0 +1,53 @@
+"""Training the image presets on a class data set: outputs follow its classes, splits are stratified."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from core.class_tasks import ClassDataJobSpec, split_class_data
+from core.errors import UserError
+from core.tasks import train_classifier
+from core.user_data import UserDataStore
+from models.mnist_mlp import PRESETS
+
+
+def digits_as_class_set(home, per_class: int, classes: int = 3):
+    from data.mnist import load_bundled_mnist
+
+    data = load_bundled_mnist()
+    picked = np.concatenate([np.flatnonzero(data.y_train == c)[:per_class] for c in range(classes)])
+    labels = [f"digit {c}" for c in range(classes)]
+    return UserDataStore(home).save("digits", "image", labels, data.x_train[picked], data.y_train[picked],
+                                    "collected")
+
+
+def test_the_split_keeps_every_class_in_every_part_and_never_repeats_a_sample():
+    y = np.repeat(np.arange(4), 5)
+    x = np.zeros((20, 28, 28), np.uint8)
+    x[:, 0, 0] = np.arange(20)  # each sample marked by its number
+    parts = split_class_data(x, y)
+    assert (len(parts.y_train), len(parts.y_val), len(parts.y_test)) == (14, 2, 4)
+    assert sorted(parts.y_test.tolist()) == [0, 1, 2, 3]
+    firsts = np.concatenate([parts.x_train[:, 0, 0], parts.x_val[:, 0, 0], parts.x_test[:, 0, 0]])
+    assert len(np.unique(firsts)) == 20 and parts.x_train.max() <= 1.0
+
+
+def test_the_mlp_preset_trains_on_a_class_set_with_one_output_per_class(tmp_path):
+    info = digits_as_class_set(tmp_path, per_class=10)
+    preset = PRESETS["keras_mlp"]
+    spec = ClassDataJobSpec(preset.model, info.id, info.labels, replace(preset.train, epochs=2),
+                            home=str(tmp_path))
+    assert spec.model.num_classes == 3 and spec.task == "class-mlp"
+    result = train_classifier(spec)
+    assert result["model"].output_shape == (None, 3)
+    assert np.isfinite(result["test_loss"]) and 0.0 <= result["test_accuracy"] <= 1.0
+    assert spec.to_dict()["labels"] == ["digit 0", "digit 1", "digit 2"]
+
+
+def test_a_class_with_too_few_samples_is_refused_before_training(tmp_path):
+    info = digits_as_class_set(tmp_path, per_class=4)
+    spec = ClassDataJobSpec(PRESETS["keras_mlp"].model, info.id, info.labels, home=str(tmp_path))
+    with pytest.raises(UserError) as error:
+        spec.validate()
+    assert error.value.key == "error.data.too_few" and "digit 0 (4)" in error.value.params["classes"]

@@ -1,0 +1,85 @@
+"""Train & try on a class data set: the digits page's MLP or the images page's CNN, with one output
+per class of the set, trained live; then a new drawing is read by the model just trained."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+
+from core.errors import UserError
+from core.jobs import JobStatus
+from core.user_data import DatasetInfo
+from ui.job_panel import render_job_panel
+from ui.state import bound_translator, get_runner, session_id, t
+
+KEY = "class_train"
+JOB_KEY = "class_job"  # Session State: the id of this visitor's latest job on a class data set
+DRAWING_KEY = f"{KEY}_drawing"
+FAMILIES = ("mlp", "cnn")
+
+
+def _spec(info: DatasetInfo, family: str, epochs: int):
+    from core.class_tasks import ClassDataJobSpec
+    from models import image_cnn, mnist_mlp
+
+    preset = mnist_mlp.PRESETS["keras_mlp"] if family == "mlp" else image_cnn.PRESETS["cnn3"]
+    return ClassDataJobSpec(preset.model, info.id, info.labels, replace(preset.train, epochs=epochs))
+
+
+def render_class_training(info: DatasetInfo) -> None:
+    """Preset and epochs; Start queues a job whose live panel appears beside the form."""
+    if info.kind != "image":
+        st.info(t("data.train.images_only"), icon=":material/info:")
+        return
+    from core.tasks import make_training_work
+
+    tr = bound_translator()
+    form, live = st.columns([2, 3], gap="large")
+    with form:
+        family = st.radio(t("train.preset"), FAMILIES, horizontal=True, key=f"{KEY}_family",
+                          format_func=lambda f: tr(f"data.train.family.{f}"))
+        epochs = st.slider(t("train.epochs"), 1, 60, 20 if family == "mlp" else 10, key=f"{KEY}_epochs_{family}")
+        st.caption(t("data.train.split"))
+        start = st.button(t("train.start"), type="primary", icon=":material/play_arrow:", key=f"{KEY}_start")
+    with live:
+        if start:
+            try:
+                spec = _spec(info, family, epochs)
+                job = get_runner().submit(spec.task, spec.to_dict(), make_training_work(spec), epochs=epochs,
+                                          owner=session_id(), batch_size=spec.train.batch_size)
+                st.session_state[JOB_KEY] = job.id
+            except UserError as exc:
+                st.error(t(exc.key, **exc.params), icon=":material/warning:")
+        if JOB_KEY in st.session_state:
+            render_job_panel(st.session_state[JOB_KEY])
+
+
+def render_class_try(info: DatasetInfo) -> None:
+    """Draw a new sample and see what the model just trained on this data set makes of it."""
+    job = get_runner().get(st.session_state.get(JOB_KEY, -1))
+    config = job.config if job is not None else {}
+    if job is None or job.status is not JobStatus.DONE or config.get("dataset_id") != info.id:
+        st.info(t("data.try.train_first"), icon=":material/model_training:")
+        return
+    from streamlit_drawable_canvas import st_canvas
+
+    from core.inference import wrap_model
+    from data.preprocess import preprocess_drawing
+    from ui.prediction import render_prediction
+
+    models = st.session_state.setdefault("class_models", {})
+    if job.id not in models:
+        models[job.id] = wrap_model(job.result["model"])
+    result = st_canvas(stroke_width=20, stroke_color="#FFFFFF", background_color="#000000", height=280, width=280,
+                       drawing_mode="freedraw", key=f"{KEY}_canvas", return_image_data=True)
+    if result is not None and result.image_data is not None:
+        st.session_state[DRAWING_KEY] = np.asarray(result.image_data)
+    drawing = preprocess_drawing(st.session_state.get(DRAWING_KEY))
+    if drawing is None:
+        st.caption(t("data.try.draw"))
+        return
+    probabilities = models[job.id].predict_one(drawing)
+    render_prediction(probabilities, list(config["labels"]), t("try.prediction"), t("try.probabilities"),
+                      key=f"{KEY}_answer")
