@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui.state import get_user_data, t
 from ui.user_data_collect import render_collector, render_new_dataset_form
+from ui.user_data_eval import render_class_evaluation
 from ui.user_data_train import render_class_training, render_class_try
 from ui.user_data_upload import render_upload
 from ui.user_data_view import pick_dataset, render_dataset_table, render_edit, render_preview
@@ -42,3 +43,5 @@ with train:
         render_class_training(chosen)
         st.subheader(t("data.try.title"))
         render_class_try(chosen)
+        st.subheader(t("data.eval.title"))
+        render_class_evaluation(chosen)

@@ -3,6 +3,7 @@
     python -m tools.evaluate mnist-mlp --data DIR --json     (or mnist-cnn, fashion-cnn)
     python -m tools.evaluate speech --data DIR --json
     python -m tools.evaluate text --data FILE.csv --json
+    python -m tools.evaluate mnist-cnn --data CLASS.zip --json   (any model: a class data set's zip or CSV)
 
 For the image models DIR holds MNIST-format IDX files, ``t10k-images-idx3-ubyte`` and
 ``t10k-labels-idx1-ubyte`` (optionally ``.gz``), such as the official MNIST test set. For the speech
@@ -11,6 +12,12 @@ searched recursively; each goes through the same preparation as a recording on t
 text model FILE.csv is UTF-8 with the header ``label,review`` (1 positive, 0 negative); rows with
 another label or an empty review are skipped and listed. Prints the number of samples, accuracy,
 per-class accuracy and the confusion matrix.
+
+Every model also reads the formats of the Class data sets page: a zip of image folders or of WAV
+files, or a CSV with a label and a text column, whose labels are matched to the model's classes by
+name (``0`` to ``9`` for the digit and speech models, the clothing names in English or Chinese, and
+``0``/``1`` or the page's names for reviews); samples with a label the model lacks are left out and
+counted.
 """
 
 from __future__ import annotations
@@ -109,16 +116,54 @@ def evaluate_text(path: Path, model_name: str = "text") -> dict:
             "skipped": [{"row": row, "reason": translate("en", key)} for row, key in skipped]}
 
 
+MODEL_DATA = {"mnist-mlp": ("image", "mnist"), "mnist-cnn": ("image", "mnist"), "fashion-cnn": ("image", "fashion"),
+              "speech": ("audio", "speech"), "text": ("text", "text")}
+
+
+def evaluate_class_file(model_name: str, path: Path) -> dict:
+    """Score a shipped model on a class data set's file: a zip of images or recordings, or a CSV of texts."""
+    from core.class_eval import evaluate_on_data, make_scorer, model_class_names
+    from core.data_import import import_upload
+    from core.inference import load_pretrained
+
+    if not Path(path).is_file():
+        raise UserError("error.file_missing", file=str(path))
+    kind, dataset = MODEL_DATA[model_name]
+    data = import_upload(Path(path).name, Path(path).read_bytes(), kind)
+    model = load_pretrained(MODELS[model_name])
+    evaluation = evaluate_on_data(make_scorer(kind, model), data.x, data.y, data.labels, model_class_names(dataset))
+    report = evaluation.report
+    return {"model": model_name, "n": int(len(evaluation.kept)), "accuracy": round(report.accuracy, 4),
+            "per_class_accuracy": [None if a != a else round(float(a), 4) for a in report.per_class_accuracy],
+            "confusion_matrix": report.confusion.tolist(), "unknown_labels": list(evaluation.unknown_labels),
+            "worst": [int(i) for i in evaluation.worst],
+            "skipped": [{"entry": name, "reason": translate("en", key)} for name, key in data.report.skipped]}
+
+
+def _is_class_file(model: str, path: Path) -> bool:
+    """A zip is always a class data set's file; a CSV is one unless it has the text model's own header."""
+    if path.suffix.lower() == ".zip":
+        return True
+    if model != "text" or path.suffix.lower() != ".csv" or not path.is_file():
+        return False
+    with open(path, "rb") as f:
+        first = f.readline().decode("utf-8-sig", errors="replace").strip().lower().replace(" ", "")
+    return first != "label,review"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line, evaluate, print; exit status 2 with a message on bad input."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", choices=sorted(MODELS))
     parser.add_argument("--data", type=Path, required=True,
-                        help="folder with IDX test files or <digit>_*.wav; for text, a label,review CSV file")
+                        help="folder with IDX test files or <digit>_*.wav; for text, a label,review CSV file; "
+                             "or a class data set's zip or CSV")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     try:
-        if args.model == "speech":
+        if _is_class_file(args.model, args.data):
+            result = evaluate_class_file(args.model, args.data)
+        elif args.model == "speech":
             result = evaluate_speech(args.data)
         elif args.model == "text":
             result = evaluate_text(args.data)

@@ -788,3 +788,26 @@ def test_a_collected_data_set_trains_an_mlp_and_reads_a_new_drawing_with_its_own
     assert reading.value == "one"
     history = open_app("en", "app_pages/runs.py")
     assert not history.exception, history.exception
+
+
+def test_a_shipped_digit_model_is_evaluated_on_a_class_set_of_digits_with_its_worst_examples():
+    from data.mnist import load_bundled_mnist
+    from ui.state import get_user_data
+
+    data = load_bundled_mnist()
+    picked = np.concatenate([np.flatnonzero(data.y_test == digit)[:6] for digit in (3, 8)])
+    info = get_user_data().save("Threes, eights and a cat", "image", ["3", "8", "cat"],
+                                data.x_test[picked], np.where(data.y_test[picked] == 3, 0, 1), "collected")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.session_state["dataset_chosen"] = info.id
+    at.run()
+    at.switch_page("app_pages/datasets.py").run()
+    at.selectbox(key="data_eval_image").select("mnist_cnn").run()
+    at.button(key="data_eval_go").click().run()
+    assert not at.exception, at.exception
+    accuracy = next(m for m in at.metric if m.label == "Accuracy on 12 samples")
+    assert float(accuracy.value.rstrip("%")) >= 90
+    assert any("Left out, as the model has no class by these names: cat." in c.value for c in at.caption)
+    worst = [c for image in at.get("image") for c in image.captions if c.startswith("Worst examples first")]
+    assert worst and worst[0].count(";") == 7  # eight examples, lowest probability for the truth first

@@ -42,6 +42,32 @@ def test_evaluate_reports_missing_files_without_a_traceback(tmp_path, capsys):
     assert "was not found" in capsys.readouterr().err
 
 
+def png_bytes(image: np.ndarray) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.fromarray(image).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_evaluate_reads_a_class_data_sets_zip_and_matches_its_folders_to_digits(tmp_path, capsys):
+    import zipfile
+
+    data = load_bundled_mnist()
+    with zipfile.ZipFile(tmp_path / "digits.zip", "w") as archive:
+        for digit, folder in ((1, "1"), (7, "7"), (2, "kite")):
+            for i in np.flatnonzero(data.y_test == digit)[:6]:
+                archive.writestr(f"mine/{folder}/{i}.png", png_bytes(data.x_test[i]))
+    assert evaluate.main(["mnist-mlp", "--data", str(tmp_path / "digits.zip"), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["n"] == 12 and result["unknown_labels"] == ["kite"]
+    confusion = np.array(result["confusion_matrix"])
+    assert confusion.shape == (10, 10) and confusion[[1, 7]].sum() == 12 and confusion.sum() == 12
+    assert result["accuracy"] >= 0.9 and len(result["worst"]) == 8
+
+
 def test_readme_and_ci_run_the_same_test_command():
     from pathlib import Path
 
