@@ -3,7 +3,6 @@ accuracy, the confusion matrix with the model's class names, and the worst examp
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from core.chart_text import summarize_confusion
