@@ -7,6 +7,12 @@ what went wrong in the user's language and the engine stays free of presentation
 from __future__ import annotations
 
 
+# What the browser may send for one picture or recording. Our own check refuses more than 10 MB with
+# a message in the visitor's language; this cap, a little higher, stops much larger files before they
+# travel. Class data sets have their own, larger cap (core.data_import.MAX_UPLOAD_BYTES).
+SINGLE_FILE_MB = 12
+
+
 class UserError(ValueError):
     """A problem the user can fix: bad input, an out-of-range setting, a missing data set."""
 

@@ -11,7 +11,7 @@ import numpy as np
 import streamlit as st
 
 from core.chart_text import summarize_probabilities
-from core.errors import UserError
+from core.errors import SINGLE_FILE_MB, UserError
 from core.inference import LoadedModel
 from data.preprocess import preprocess_drawing, preprocess_upload
 from ui.charts import plot_probabilities, render_summary, upscale
@@ -75,7 +75,8 @@ def render_digit_try(model: LoadedModel) -> None:
                 _render_prediction(digit, model)
     with upload_tab:
         # No type filter: a wrong file gets our own message, in the visitor's language.
-        upload = st.file_uploader(t("try.upload"), key="mnist_upload", help=t("try.upload_help"))
+        upload = st.file_uploader(t("try.upload"), key="mnist_upload", help=t("try.upload_help"),
+                                  max_upload_size=SINGLE_FILE_MB)
         if upload is not None:
             try:
                 _render_prediction(preprocess_upload(upload.getvalue()), model)

@@ -12,7 +12,7 @@ import numpy as np
 import streamlit as st
 
 from core.chart_text import summarize_feature_maps, summarize_occlusion
-from core.errors import UserError
+from core.errors import SINGLE_FILE_MB, UserError
 from ui.charts import plot_occlusion, render_summary, tile_images, upscale
 from ui.datasets import class_names
 from ui.model_picker import PickedModel
@@ -111,7 +111,8 @@ def render_image_try(picked: PickedModel) -> None:
             return
         if mode == "upload":
             # No type filter: a wrong file gets our own message, in the visitor's language.
-            photo = st.file_uploader(t("images.try.upload"), key=f"{KEY}_upload", help=t("images.try.upload_help"))
+            photo = st.file_uploader(t("images.try.upload"), key=f"{KEY}_upload", help=t("images.try.upload_help"),
+                                     max_upload_size=SINGLE_FILE_MB)
         else:
             photo = None
             if st.toggle(t("images.try.camera_on"), key=f"{KEY}_camera_on", help=t("images.try.camera_help")):

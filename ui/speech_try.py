@@ -11,7 +11,7 @@ import numpy as np
 import streamlit as st
 
 from core.chart_text import summarize_over_time, summarize_waveform
-from core.errors import UserError
+from core.errors import SINGLE_FILE_MB, UserError
 from data.speech_format import SAMPLE_RATE
 from ui.charts import render_summary
 from ui.model_picker import PickedModel
@@ -56,7 +56,8 @@ def _recording() -> bytes | None:
                                help=t("speech.try.record_help"))
     elif mode == "upload":
         # No type filter: a wrong file gets our own message, in the visitor's language.
-        audio = st.file_uploader(t("speech.try.upload"), key=f"{KEY}_upload", help=t("speech.try.upload_help"))
+        audio = st.file_uploader(t("speech.try.upload"), key=f"{KEY}_upload", help=t("speech.try.upload_help"),
+                                 max_upload_size=SINGLE_FILE_MB)
     else:
         return None
     if audio is None:

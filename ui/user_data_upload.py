@@ -20,7 +20,8 @@ def render_upload() -> None:
     kind = st.radio(t("data.collect.kind"), ("image", "audio", "text"), horizontal=True, key=f"{KEY}_kind",
                     format_func=lambda k: tr(f"data.kind.{k}"))
     st.caption(t(f"data.upload.format.{kind}", max_mb=MAX_UPLOAD_BYTES // 2**20))
-    upload = st.file_uploader(t("data.upload.file"), type=SUFFIXES[kind], key=f"{KEY}_file_{kind}")
+    upload = st.file_uploader(t("data.upload.file"), type=SUFFIXES[kind], key=f"{KEY}_file_{kind}",
+                              max_upload_size=MAX_UPLOAD_BYTES // 2**20)  # above the app's 12 MB for single pictures
     name = st.text_input(t("data.collect.name"), max_chars=60, key=f"{KEY}_name")
     if upload is not None and st.button(t("data.upload.import"), icon=":material/upload_file:", type="primary",
                                         key=f"{KEY}_go"):
