@@ -811,3 +811,21 @@ def test_a_shipped_digit_model_is_evaluated_on_a_class_set_of_digits_with_its_wo
     assert any("Left out, as the model has no class by these names: cat." in c.value for c in at.caption)
     worst = [c for image in at.get("image") for c in image.captions if c.startswith("Worst examples first")]
     assert worst and worst[0].count(";") == 7  # eight examples, lowest probability for the truth first
+
+
+def test_typed_lines_are_collected_into_a_text_data_set_in_chinese():
+    from ui.state import get_user_data
+
+    at = open_app("zh", "app_pages/datasets.py")
+    at.text_input(key="collect_name").input("天气")
+    at.radio(key="collect_kind").set_value("text")
+    at.text_input(key="collect_labels").input("晴，雨")  # a full-width comma, as a Chinese keyboard types it
+    next(b for b in at.button if b.label == "新建数据集").click().run()
+    dataset_id = at.session_state["dataset_chosen"]
+    at.segmented_control(key="collect_label").set_value(1).run()
+    at.text_area(key="collect_lines").input("下雨了\n\n  带伞出门  \n").run()
+    at.button(key="collect_add_lines").click().run()
+    assert not at.exception, at.exception
+    info, x, y = get_user_data().load(dataset_id)
+    assert info.labels == ("晴", "雨") and x.tolist() == ["下雨了", "带伞出门"] and y.tolist() == [1, 1]
+    assert any("Texts" in str(d) or "文本" in str(d) for d in at.dataframe[0].value.iloc[0].tolist())
