@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from core.errors import UserError
+from core.tasks import model_family
 from core.training import TrainConfig
 from core.user_data import UserDataStore
 from data.images import to_model_input
@@ -42,8 +43,7 @@ class ClassDataJobSpec:
     @property
     def task(self) -> str:
         """Run-store task name, e.g. "class-mlp"."""
-        family = {"mnist_mlp": "mlp", "image_cnn": "cnn"}[type(self.model).__module__.rsplit(".", 1)[-1]]
-        return f"class-{family}"
+        return f"class-{model_family(self.model)}"
 
     def validate(self) -> None:
         """Raise ``UserError`` for settings out of range or a data set too small to split."""

@@ -49,8 +49,7 @@ class ImageJobSpec:
     @property
     def task(self) -> str:
         """Run-store task name: data set and model family, e.g. "mnist-mlp" or "fashion-cnn"."""
-        family = {"mnist_mlp": "mlp", "image_cnn": "cnn"}[type(self.model).__module__.rsplit(".", 1)[-1]]
-        return f"{self.dataset}-{family}"
+        return f"{self.dataset}-{model_family(self.model)}"
 
     def validate(self) -> None:
         """Raise ``UserError`` for any setting out of range, before a job is queued."""
@@ -73,6 +72,11 @@ class ImageJobSpec:
     def arrays(self) -> Splits:
         """The splits this spec trains, validates and tests on, ready for the model."""
         return image_arrays(self)
+
+
+def model_family(config: Any) -> str:
+    """"mlp" or "cnn": which image model file ``config`` belongs to, for run-store task names."""
+    return {"mnist_mlp": "mlp", "image_cnn": "cnn"}[type(config).__module__.rsplit(".", 1)[-1]]
 
 
 def build_from_config(config: Any) -> Any:
