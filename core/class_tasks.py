@@ -1,5 +1,6 @@
-"""Training the image models on a class's own data set (core.user_data): the same MLP and CNN
-presets as the digits and images pages, with as many outputs as the data set has classes.
+"""Training on a class's own data set (core.user_data): the same MLP and CNN presets as the digits
+and images pages for images, the speech page's recurrent presets for recordings, with as many
+outputs as the data set has classes.
 
 A small data set is split here, seeded and stratified: a fifth for the final test, a tenth of the
 rest for the live validation curve. Training goes through ``core.tasks.train_classifier`` like
@@ -30,7 +31,7 @@ MIN_PER_CLASS = 5  # one for the test, one for validation, three to learn from
 class ClassDataJobSpec:
     """Everything that decides one training run on a class data set."""
 
-    model: Any  # models.mnist_mlp.MLPConfig or models.image_cnn.CNNConfig; num_classes follows the data set
+    model: Any  # MLPConfig or CNNConfig for images, SpeechConfig for recordings; num_classes follows the data set
     dataset_id: str  # the data set in the store under NEURALSTAGE_HOME
     labels: tuple[str, ...]  # its class names, kept with the run
     train: TrainConfig = field(default_factory=TrainConfig)
@@ -41,16 +42,21 @@ class ClassDataJobSpec:
             object.__setattr__(self, "model", replace(self.model, num_classes=len(self.labels)))
 
     @property
+    def kind(self) -> str:
+        """The kind of data set the model reads: "audio" for a speech model, else "image"."""
+        return "audio" if type(self.model).__module__.endswith("speech_rnn") else "image"
+
+    @property
     def task(self) -> str:
-        """Run-store task name, e.g. "class-mlp"."""
-        return f"class-{model_family(self.model)}"
+        """Run-store task name, e.g. "class-mlp" or "class-gru"."""
+        return f"class-{self.model.kind if self.kind == 'audio' else model_family(self.model)}"
 
     def validate(self) -> None:
         """Raise ``UserError`` for settings out of range or a data set too small to split."""
         self.model.validate()
         self.train.validate()
         info = UserDataStore(self.home).info(self.dataset_id)
-        if info.kind != "image":
+        if info.kind != self.kind:
             raise UserError("error.data.kind", kind=info.kind)
         short = [f"{label} ({count})" for label, count in zip(info.labels, info.counts) if count < MIN_PER_CLASS]
         if short:
@@ -64,14 +70,17 @@ class ClassDataJobSpec:
     def arrays(self) -> Splits:
         """Train, validation and test splits of the data set, scaled to [0, 1]."""
         _, x, y = UserDataStore(self.home).load(self.dataset_id)
-        return split_class_data(x, y)
+        return split_class_data(x, y, scale=self.kind == "image")
 
 
-def split_class_data(x: np.ndarray, y: np.ndarray) -> Splits:
-    """A seeded, stratified split: a fifth for the test, a tenth of the rest for validation."""
+def split_class_data(x: np.ndarray, y: np.ndarray, scale: bool = True) -> Splits:
+    """A seeded, stratified split: a fifth for the test, a tenth of the rest for validation.
+
+    Pixel levels are scaled to [0, 1] when ``scale``; recordings are already float waveforms.
+    """
     rest, test = split_stratified(y, max(len(np.unique(y)), round(len(y) * TEST_FRACTION)), SPLIT_SEED)
     kept, held = split_stratified(y[rest], max(1, round(len(rest) * VALIDATION_FRACTION)), SPLIT_SEED)
     train, val = rest[kept], rest[held]
-    return Splits(to_model_input(x[train]), y[train], to_model_input(x[val]), y[val],
-                  to_model_input(x[test]), y[test], "class")
+    prepare = to_model_input if scale else (lambda clips: np.asarray(clips, dtype=np.float32))
+    return Splits(prepare(x[train]), y[train], prepare(x[val]), y[val], prepare(x[test]), y[test], "class")
 

@@ -38,7 +38,8 @@ from core.training import Preset, TrainConfig
 from data.speech_format import CLIP_SAMPLES, SAMPLE_RATE
 from models.speech_layers import SpecAugment
 
-NUM_CLASSES = 10
+NUM_CLASSES = 10  # the default: spoken digits
+MAX_CLASSES = 50  # as many as a class data set may have (core.user_data)
 KINDS = ("gru", "lstm", "bigru", "crnn")
 UNITS_RANGE = (8, 256)
 MAX_LAYERS = 3
@@ -68,11 +69,14 @@ class SpeechConfig:
     spec_augment: bool = False  # silence random runs of frames and mel bins while training
     mel_bins: int = 40  # mel bands per frame, spaced like the ear's pitch resolution
     seed: int | None = None  # seeds the spec-augment masks; None follows keras.utils.set_random_seed
+    num_classes: int = NUM_CLASSES  # outputs; follows the data set (a class's own words may be 2 to 50)
 
     def validate(self) -> None:
         """Raise ``UserError`` naming the first setting out of range."""
         if self.kind not in KINDS:
             raise UserError("error.speech_kind", value=self.kind, allowed=", ".join(KINDS))
+        if not 2 <= self.num_classes <= MAX_CLASSES:
+            raise UserError("error.num_classes", value=self.num_classes, max=MAX_CLASSES)
         if not UNITS_RANGE[0] <= self.units <= UNITS_RANGE[1]:
             raise UserError("error.units", value=self.units, min=UNITS_RANGE[0], max=UNITS_RANGE[1])
         if not 1 <= self.layers <= MAX_LAYERS:
@@ -114,7 +118,7 @@ PRESETS: dict[str, Preset] = {
 
 
 def build_model(config: SpeechConfig) -> keras.Model:
-    """Build an uncompiled model mapping a (CLIP_SAMPLES,) waveform to 10 digit probabilities.
+    """Build an uncompiled model mapping a (CLIP_SAMPLES,) waveform to ``num_classes`` probabilities (the ten digits by default).
 
     Layers the look-inside view reads: "log_mel" (N, mel_bins, FRAMES) in dB, "mel_frames"
     (N, FRAMES, mel_bins) in dB, "rnn_1" ... "rnn_{layers}" (N, FRAMES, units or 2·units) and
@@ -142,7 +146,7 @@ def build_model(config: SpeechConfig) -> keras.Model:
         if config.dropout > 0:
             x = keras.layers.Dropout(config.dropout, name=f"dropout_{i}")(x)
     x = keras.layers.GlobalAveragePooling1D(name="average_over_time")(x)
-    outputs = keras.layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
+    outputs = keras.layers.Dense(config.num_classes, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="speech_rnn")
 
 

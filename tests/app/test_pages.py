@@ -829,3 +829,29 @@ def test_typed_lines_are_collected_into_a_text_data_set_in_chinese():
     info, x, y = get_user_data().load(dataset_id)
     assert info.labels == ("晴", "雨") and x.tolist() == ["下雨了", "带伞出门"] and y.tolist() == [1, 1]
     assert any("Texts" in str(d) or "文本" in str(d) for d in at.dataframe[0].value.iloc[0].tolist())
+
+
+def test_a_set_of_recorded_words_trains_the_gru_from_the_page():
+    from ui.state import get_user_data
+
+    rng = np.random.default_rng(1)
+    t = np.arange(8000) / 8000
+    clips = np.stack([0.3 * np.sin(2 * np.pi * (250 if word else 1000) * t) + rng.normal(0, 0.01, 8000)
+                      for word in (0, 1) for _ in range(5)]).astype(np.float32)
+    info = get_user_data().save("Hum and whistle", "audio", ["hum", "whistle"], clips, np.repeat([0, 1], 5),
+                                "collected")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = "zh"
+    at.session_state["dataset_chosen"] = info.id
+    at.run()
+    at.switch_page("app_pages/datasets.py").run()
+    at.radio(key="class_train_family_audio").set_value("gru").run()
+    at.slider(key="class_train_epochs_gru").set_value(1).run()
+    at.button(key="class_train_start").click().run()
+    assert not at.exception, at.exception
+    job_id = at.session_state["class_job"]
+    finish(at, job_id)
+    job = get_runner().get(job_id)
+    assert job.status is JobStatus.DONE and job.task == "class-gru"
+    assert job.result["model"].output_shape == (None, 2)
+    assert not at.exception, at.exception

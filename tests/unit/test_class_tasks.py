@@ -51,3 +51,23 @@ def test_a_class_with_too_few_samples_is_refused_before_training(tmp_path):
     with pytest.raises(UserError) as error:
         spec.validate()
     assert error.value.key == "error.data.too_few" and "digit 0 (4)" in error.value.params["classes"]
+
+
+def test_the_gru_preset_trains_on_recorded_words_with_one_output_per_word(tmp_path):
+    from models.speech_rnn import PRESETS as SPEECH_PRESETS
+
+    rng = np.random.default_rng(0)
+    t = np.arange(8000) / 8000
+    clips = np.stack([np.sin(2 * np.pi * (300 if word else 900) * t) * 0.3 + rng.normal(0, 0.01, 8000)
+                      for word in (0, 1) for _ in range(5)]).astype(np.float32)
+    info = UserDataStore(tmp_path).save("words", "audio", ["low", "high"], clips, np.repeat([0, 1], 5),
+                                        "collected")
+    preset = SPEECH_PRESETS["gru"]
+    spec = ClassDataJobSpec(preset.model, info.id, info.labels, replace(preset.train, epochs=1), home=str(tmp_path))
+    assert spec.task == "class-gru" and spec.model.num_classes == 2
+    result = train_classifier(spec)
+    assert result["model"].output_shape == (None, 2) and np.isfinite(result["test_loss"])
+    image_spec = ClassDataJobSpec(PRESETS["keras_mlp"].model, info.id, info.labels, home=str(tmp_path))
+    with pytest.raises(UserError) as error:
+        image_spec.validate()  # an image model cannot read recordings
+    assert error.value.key == "error.data.kind"
