@@ -72,6 +72,8 @@ def render_class_try(info: DatasetInfo) -> None:
     models = st.session_state.setdefault("class_models", {})
     if job.id not in models:
         models[job.id] = wrap_model(job.result["model"])
+    if info.kind == "image" and info.provenance.startswith("upload:"):
+        st.caption(t("data.try.polarity"))  # drawings are light on dark; uploaded photos usually the reverse
     sample = _drawn_sample() if info.kind == "image" else _recorded_sample()
     if sample is None:
         return

@@ -855,3 +855,20 @@ def test_a_set_of_recorded_words_trains_the_gru_from_the_page():
     assert job.status is JobStatus.DONE and job.task == "class-gru"
     assert job.result["model"].output_shape == (None, 2)
     assert not at.exception, at.exception
+
+
+def test_the_shipped_review_model_is_evaluated_on_a_class_set_of_texts_labelled_in_chinese():
+    from ui.state import get_user_data
+
+    texts = np.array(["质量很好，非常满意", "物流快，包装好，推荐", "太差了，完全不能用", "很失望，退货了"])
+    info = get_user_data().save("商品评论", "text", ["好评", "差评"], texts, [0, 0, 1, 1], "collected")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = "zh"
+    at.session_state["dataset_chosen"] = info.id
+    at.run()
+    at.switch_page("app_pages/datasets.py").run()
+    assert any("用班级自己的文本训练还没有做好" in i.value for i in at.info)
+    at.button(key="data_eval_go").click().run()
+    assert not at.exception, at.exception
+    accuracy = next(m for m in at.metric if m.label == "在 4 个样本上的准确率")
+    assert accuracy.value == "100.0%"
