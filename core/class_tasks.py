@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from core.errors import UserError
-from core.tasks import model_family
+from core.tasks import build_from_config, model_family
 from core.training import TrainConfig
 from core.user_data import UserDataStore
 from data.images import to_model_input
@@ -43,13 +43,14 @@ class ClassDataJobSpec:
 
     @property
     def kind(self) -> str:
-        """The kind of data set the model reads: "audio" for a speech model, else "image"."""
-        return "audio" if type(self.model).__module__.endswith("speech_rnn") else "image"
+        """The kind of data set the model reads: "audio", "text" or "image"."""
+        module = type(self.model).__module__
+        return "audio" if module.endswith("speech_rnn") else "text" if module.endswith("text_transformer") else "image"
 
     @property
     def task(self) -> str:
         """Run-store task name, e.g. "class-mlp" or "class-gru"."""
-        return f"class-{self.model.kind if self.kind == 'audio' else model_family(self.model)}"
+        return f"class-{model_family(self.model) if self.kind == 'image' else self.model.kind}"
 
     def validate(self) -> None:
         """Raise ``UserError`` for settings out of range or a data set too small to split."""
@@ -70,7 +71,30 @@ class ClassDataJobSpec:
     def arrays(self) -> Splits:
         """Train, validation and test splits of the data set, scaled to [0, 1]."""
         _, x, y = UserDataStore(self.home).load(self.dataset_id)
-        return split_class_data(x, y, scale=self.kind == "image")
+        if self.kind != "text":
+            return split_class_data(x, y, scale=self.kind == "image")
+        texts = split_class_data(x, y, scale=False)
+        tokenizer, length = self._tokenizer(texts.x_train), self.model.seq_len
+        return Splits(tokenizer.encode(texts.x_train, length), texts.y_train, tokenizer.encode(texts.x_val, length),
+                      texts.y_val, tokenizer.encode(texts.x_test, length), texts.y_test, "class")
+
+    def _tokenizer(self, train_texts: np.ndarray):
+        """Characters when the texts hold Chinese, else words; vocabulary from the training split only."""
+        from data.tokenizer import Tokenizer
+
+        chinese = any("\u4e00" <= ch <= "\u9fff" for text in train_texts for ch in str(text))
+        return Tokenizer.fit([str(t) for t in train_texts], "char" if chinese else "word", self.model.max_tokens,
+                             min_count=1)
+
+    def build_model(self):
+        """The model to train: a text model gets a vocabulary fitted on this data set's training split;
+        image and speech models are built from their config alone."""
+        if self.kind != "text":
+            return build_from_config(self.model)
+        from models.text_transformer import build_model
+
+        _, x, y = UserDataStore(self.home).load(self.dataset_id)
+        return build_model(self.model, self._tokenizer(split_class_data(x, y, scale=False).x_train))
 
 
 def split_class_data(x: np.ndarray, y: np.ndarray, scale: bool = True) -> Splits:
@@ -81,6 +105,7 @@ def split_class_data(x: np.ndarray, y: np.ndarray, scale: bool = True) -> Splits
     rest, test = split_stratified(y, max(len(np.unique(y)), round(len(y) * TEST_FRACTION)), SPLIT_SEED)
     kept, held = split_stratified(y[rest], max(1, round(len(rest) * VALIDATION_FRACTION)), SPLIT_SEED)
     train, val = rest[kept], rest[held]
-    prepare = to_model_input if scale else (lambda clips: np.asarray(clips, dtype=np.float32))
+    prepare = to_model_input if scale else (lambda samples: samples if samples.dtype.kind == "U"
+                                            else np.asarray(samples, dtype=np.float32))
     return Splits(prepare(x[train]), y[train], prepare(x[val]), y[val], prepare(x[test]), y[test], "class")
 

@@ -106,7 +106,8 @@ def train_classifier(spec: Any, callbacks: Sequence[Any] = ()) -> dict[str, Any]
     keras = load_keras()
     data = spec.arrays()
     keras.utils.set_random_seed(spec.train.seed)
-    model = build_from_config(spec.model)
+    # A spec whose model needs more than its config (a tokenizer fitted on the data) builds it itself.
+    model = spec.build_model() if hasattr(spec, "build_model") else build_from_config(spec.model)
     history = fit_classifier(model, data.x_train, data.y_train, (data.x_val, data.y_val), spec.train, callbacks)
     probabilities = model.predict(data.x_test, batch_size=1024, verbose=0)
     picked = probabilities[np.arange(len(data.y_test)), data.y_test.astype(int)]

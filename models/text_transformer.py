@@ -29,7 +29,8 @@ from core.training import Preset, TrainConfig
 from data.tokenizer import Tokenizer
 from models.text_layers import EncoderBlock, MaskedMean, TokenDropout, TokenEmbedding, Vocabulary
 
-NUM_CLASSES = 2  # 0 negative, 1 positive
+NUM_CLASSES = 2  # the default: 0 negative, 1 positive
+MAX_CLASSES = 50  # as many as a class data set may have (core.user_data)
 KINDS = ("transformer", "gru", "mean")
 MAX_BLOCKS = 4
 HEADS = (1, 2, 4, 8)
@@ -59,6 +60,7 @@ class TextConfig:
     token_dropout: float = 0.4  # share of tokens made unknown while training
     seq_len: int = 128  # tokens read; longer texts are cut, shorter ones padded
     max_tokens: int = 4_000  # vocabulary cap, padding and unknown included
+    num_classes: int = NUM_CLASSES  # outputs; a class's own texts may have 2 to 50 labels
     bigrams: bool = True  # add the hashed embedding of each token pair
 
     def validate(self) -> None:
@@ -67,6 +69,8 @@ class TextConfig:
             raise UserError("error.text_kind", value=self.kind, allowed=", ".join(KINDS))
         if self.language not in ("zh", "en"):
             raise UserError("error.text_language", value=self.language)
+        if not 2 <= self.num_classes <= MAX_CLASSES:
+            raise UserError("error.num_classes", value=self.num_classes, max=MAX_CLASSES)
         checks = (("error.text_blocks", self.blocks, 1, MAX_BLOCKS), ("error.text_embed", self.embed_dim, *EMBED_RANGE),
                   ("error.text_ff", self.ff_dim, *FF_RANGE), ("error.text_seq", self.seq_len, *SEQ_RANGE),
                   ("error.text_vocab", self.max_tokens, *VOCAB_RANGE), ("error.units", self.units, 8, 256))
@@ -103,7 +107,8 @@ PRESETS: dict[str, Preset] = {
 
 
 def build_model(config: TextConfig, tokenizer: Tokenizer | None = None) -> keras.Model:
-    """Build an uncompiled model mapping (seq_len,) token ids to the probabilities of negative, positive.
+    """Build an uncompiled model mapping (seq_len,) token ids to class probabilities (negative, positive
+    by default).
 
     ``tokenizer`` defaults to the one fitted on the training split of ``config.language``. Layers the
     look-inside view reads: "vocabulary", "embedding", "block_1" … "block_{blocks}", "probabilities".
@@ -129,7 +134,7 @@ def build_model(config: TextConfig, tokenizer: Tokenizer | None = None) -> keras
     else:
         x = MaskedMean(name="mean_over_tokens")(x, read)
     x = keras.layers.Dropout(config.dropout, name="dropout")(x)
-    outputs = keras.layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
+    outputs = keras.layers.Dense(config.num_classes, activation="softmax", name="probabilities")(x)
     return keras.Model(ids, outputs, name=f"text_{config.kind}")
 
 

@@ -18,24 +18,22 @@ from ui.state import bound_translator, get_runner, session_id, t
 KEY = "class_train"
 JOB_KEY = "class_job"  # Session State: the id of this visitor's latest job on a class data set
 DRAWING_KEY = f"{KEY}_drawing"
-FAMILIES = {"image": ("mlp", "cnn"), "audio": ("gru", "crnn")}
-DEFAULT_EPOCHS = {"mlp": 20, "cnn": 10, "gru": 20, "crnn": 20}
+FAMILIES = {"image": ("mlp", "cnn"), "audio": ("gru", "crnn"), "text": ("small", "mean")}
+DEFAULT_EPOCHS = {"mlp": 20, "cnn": 10, "gru": 20, "crnn": 20, "small": 20, "mean": 20}
 
 
 def _spec(info: DatasetInfo, family: str, epochs: int):
     from core.class_tasks import ClassDataJobSpec
-    from models import image_cnn, mnist_mlp, speech_rnn
+    from models import image_cnn, mnist_mlp, speech_rnn, text_transformer
 
-    preset = {"mlp": mnist_mlp.PRESETS["keras_mlp"], "cnn": image_cnn.PRESETS["cnn3"]}.get(family)
-    preset = preset or speech_rnn.PRESETS[family]
+    presets = {"image": {"mlp": mnist_mlp.PRESETS["keras_mlp"], "cnn": image_cnn.PRESETS["cnn3"]},
+               "audio": speech_rnn.PRESETS, "text": text_transformer.PRESETS}[info.kind]
+    preset = presets[family]
     return ClassDataJobSpec(preset.model, info.id, info.labels, replace(preset.train, epochs=epochs))
 
 
 def render_class_training(info: DatasetInfo) -> None:
     """Preset and epochs; Start queues a job whose live panel appears beside the form."""
-    if info.kind not in FAMILIES:
-        st.info(t("data.train.not_text"), icon=":material/info:")
-        return
     from core.tasks import make_training_work
 
     tr = bound_translator()
@@ -74,7 +72,7 @@ def render_class_try(info: DatasetInfo) -> None:
         models[job.id] = wrap_model(job.result["model"])
     if info.kind == "image" and info.provenance.startswith("upload:"):
         st.caption(t("data.try.polarity"))  # drawings are light on dark; uploaded photos usually the reverse
-    sample = _drawn_sample() if info.kind == "image" else _recorded_sample()
+    sample = {"image": _drawn_sample, "audio": _recorded_sample, "text": _typed_sample}[info.kind]()
     if sample is None:
         return
     probabilities = models[job.id].predict_one(sample)
@@ -109,3 +107,13 @@ def _recorded_sample() -> np.ndarray | None:
     except UserError as exc:
         st.error(t(exc.key, **exc.params), icon=":material/warning:")
         return None
+
+
+def _typed_sample() -> np.ndarray | None:
+    from core.text_inference import encode_texts
+
+    text = st.text_input(t("data.try.type"), key=f"{KEY}_text", max_chars=1_000)
+    if not text.strip():
+        return None
+    job = get_runner().get(st.session_state[JOB_KEY])
+    return encode_texts(job.result["model"], [text])[0]

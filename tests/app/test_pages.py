@@ -867,8 +867,29 @@ def test_the_shipped_review_model_is_evaluated_on_a_class_set_of_texts_labelled_
     at.session_state["dataset_chosen"] = info.id
     at.run()
     at.switch_page("app_pages/datasets.py").run()
-    assert any("用班级自己的文本训练还没有做好" in i.value for i in at.info)
     at.button(key="data_eval_go").click().run()
     assert not at.exception, at.exception
     accuracy = next(m for m in at.metric if m.label == "在 4 个样本上的准确率")
     assert accuracy.value == "100.0%"
+
+
+def test_typed_sentences_train_a_text_model_from_the_page_and_a_new_one_is_read():
+    from ui.state import get_user_data
+
+    texts = np.array(["晴天出门", "阳光很好", "天很晴", "晒太阳", "蓝天白云", "下雨了", "带伞出门", "雨很大", "下大雨", "阴雨天"])
+    info = get_user_data().save("晴和雨", "text", ["晴", "雨"], texts, np.repeat([0, 1], 5), "collected")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = "zh"
+    at.session_state["dataset_chosen"] = info.id
+    at.run()
+    at.switch_page("app_pages/datasets.py").run()
+    at.radio(key="class_train_family_text").set_value("mean").run()
+    at.slider(key="class_train_epochs_mean").set_value(30).run()
+    at.button(key="class_train_start").click().run()
+    job_id = at.session_state["class_job"]
+    finish(at, job_id)
+    assert get_runner().get(job_id).task == "class-mean"
+    at.text_input(key="class_train_text").input("外面在下雨").run()
+    assert not at.exception, at.exception
+    reading = next(m for m in at.metric if m.label == "模型认为是")
+    assert reading.value == "雨"  # 下 and 雨 only ever came in rainy lines

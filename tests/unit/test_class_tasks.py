@@ -71,3 +71,18 @@ def test_the_gru_preset_trains_on_recorded_words_with_one_output_per_word(tmp_pa
     with pytest.raises(UserError) as error:
         image_spec.validate()  # an image model cannot read recordings
     assert error.value.key == "error.data.kind"
+
+
+def test_the_mean_of_embeddings_trains_on_typed_lines_with_a_vocabulary_of_their_own(tmp_path):
+    from models.text_transformer import PRESETS as TEXT_PRESETS
+    from models.text_transformer import tokenizer_of
+
+    texts = np.array(["晴天出门", "阳光很好", "天很晴", "晒太阳", "蓝天白云", "下雨了", "带伞出门", "雨很大", "下大雨", "阴雨天"])
+    info = UserDataStore(tmp_path).save("天气", "text", ["晴", "雨"], texts, np.repeat([0, 1], 5), "collected")
+    preset = TEXT_PRESETS["mean"]
+    spec = ClassDataJobSpec(preset.model, info.id, info.labels, replace(preset.train, epochs=2), home=str(tmp_path))
+    assert spec.task == "class-mean" and spec.model.num_classes == 2
+    result = train_classifier(spec)
+    assert result["model"].output_shape == (None, 2) and np.isfinite(result["test_loss"])
+    tokenizer = tokenizer_of(result["model"])
+    assert tokenizer.level == "char" and "雨" in tokenizer.tokens and "阳" in tokenizer.tokens
