@@ -25,6 +25,8 @@ TEST_FRACTION = 0.2  # of the whole set: at least one sample per class is scored
 VALIDATION_FRACTION = 0.1  # of what is left: the live validation curve
 SPLIT_SEED = 1
 MIN_PER_CLASS = 5  # one for the test, one for validation, three to learn from
+IMAGE_SHAPE = (28, 28)  # what core.user_data stores for pictures
+CLASS_SOURCE = "class:"  # a data source naming a class data set, "class:<id>", as the Train tabs offer it
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,21 @@ class ClassDataJobSpec:
     home: str | None = None  # the store's home folder; None is NEURALSTAGE_HOME
 
     def __post_init__(self) -> None:
-        if self.model.num_classes != len(self.labels):
-            object.__setattr__(self, "model", replace(self.model, num_classes=len(self.labels)))
+        changes = {"num_classes": len(self.labels)}
+        if self.kind == "image":  # class sets are 28×28 grey, whatever page the preset came from
+            changes["input_shape"] = IMAGE_SHAPE
+        if any(getattr(self.model, name) != value for name, value in changes.items()):
+            object.__setattr__(self, "model", replace(self.model, **changes))
+
+    @property
+    def dataset(self) -> str:
+        """The run store's data set name of every class-data run."""
+        return "class"
+
+    @property
+    def data_source(self) -> str:
+        """Which class data set, as the Train tabs pass it: "class:<id>"."""
+        return f"{CLASS_SOURCE}{self.dataset_id}"
 
     @property
     def kind(self) -> str:
@@ -95,6 +110,16 @@ class ClassDataJobSpec:
 
         _, x, y = UserDataStore(self.home).load(self.dataset_id)
         return build_model(self.model, self._tokenizer(split_class_data(x, y, scale=False).x_train))
+
+
+def with_class_data(spec: Any, home: str | None = None) -> Any:
+    """``spec`` itself, or, when its data source names a class data set ("class:<id>"), a
+    ``ClassDataJobSpec`` with the same model and training settings on that set."""
+    source = getattr(spec, "data_source", "")
+    if not source.startswith(CLASS_SOURCE):
+        return spec
+    info = UserDataStore(home).info(source[len(CLASS_SOURCE):])
+    return ClassDataJobSpec(spec.model, info.id, info.labels, spec.train, home=home)
 
 
 def split_class_data(x: np.ndarray, y: np.ndarray, scale: bool = True) -> Splits:

@@ -47,6 +47,12 @@ def fsdd_unavailable() -> str | None:
 
 def render_data_note(dataset: str, source: str) -> None:
     """A caption naming the data a model trains on: set, split sizes, where it comes from, licence."""
+    if dataset == "class":
+        from ui.state import get_user_data
+
+        info = get_user_data().info(source.split(":", 1)[1])
+        st.caption(t("data.note.class", name=info.name, n=info.size, classes=len(info.labels)))
+        return
     if dataset == "text":
         from data.text import load_text
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.class_tasks import with_class_data
 from core.tasks import ImageJobSpec
 from ui.mnist_form import mlp_rows, render_custom_mlp
 from ui.state import bound_translator, t
@@ -79,7 +80,7 @@ def render_image_form(dataset: str) -> tuple[ImageJobSpec, bool]:
         st.caption(t(f"preset.{name}.about"))
         model, train = base.model, base.train
     train = render_epochs_and_seed(train, name, KEY)
-    spec = ImageJobSpec(model=model, train=train, data_source=source, dataset=dataset)
+    spec = with_class_data(ImageJobSpec(model=model, train=train, data_source=source, dataset=dataset))
     if name in CNN_PRESETS or name in MLP_PRESETS:
         rows = cnn_rows(model) if name in CNN_PRESETS else mlp_rows(model)
         render_settings_table(rows + training_rows(train))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.class_tasks import with_class_data
 from core.tasks import ImageJobSpec
 from ui.state import bound_translator, t
 from ui.train_controls import (render_custom_training, render_epochs_and_seed, render_settings_table,
@@ -49,7 +50,7 @@ def render_mnist_form() -> tuple[ImageJobSpec, bool]:
         st.caption(t(f"preset.{preset_name}.about"))
         model, train = base.model, base.train
     train = render_epochs_and_seed(train, preset_name, "mnist")
-    spec = ImageJobSpec(model=model, train=train, data_source=source)
+    spec = with_class_data(ImageJobSpec(model=model, train=train, data_source=source))
     if preset_name != "custom":
         render_settings_table(mlp_rows(model) + training_rows(train))
     return spec, st.button(t("train.start"), type="primary", icon=":material/play_arrow:", key="mnist_start")

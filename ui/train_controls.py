@@ -18,11 +18,20 @@ BATCH_SIZES = (16, 32, 64, 128, 256, 512)
 
 
 def render_source_choice(dataset: str, sources: Sequence[str], key: str) -> str:
-    """Bundled or full data; when the full set cannot be had now, say why and fall back to bundled."""
+    """Bundled or full data, or one of the class's own image data sets ("class:<id>"); when the full
+    set cannot be had now, say why and fall back to bundled."""
+    from ui.state import get_user_data
+
     tr = bound_translator()
+    class_sets = {info.id: info.name for info in get_user_data().list() if info.kind == "image"}
+    options = [*sources, *(["class"] if class_sets else [])]
     with advanced_area():
-        source = st.radio(t("train.data"), sources, horizontal=True, key=key,
-                          format_func=lambda s: tr(f"data.source.{s}_named", name=tr(f"dataset.{dataset}")))
+        source = st.radio(t("train.data"), options, horizontal=True, key=key,
+                          format_func=lambda s: tr("data.source.class_choice") if s == "class"
+                          else tr(f"data.source.{s}_named", name=tr(f"dataset.{dataset}")))
+        if source == "class":
+            chosen = st.selectbox(t("data.pick"), list(class_sets), format_func=class_sets.get, key=f"{key}_class_set")
+            return f"class:{chosen}"
         reason = unavailable(dataset, source)
         if reason is not None and source != "bundled":
             st.warning(t("data.full_unavailable", name=dataset_name(dataset), reason=t(reason)),

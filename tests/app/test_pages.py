@@ -893,3 +893,31 @@ def test_typed_sentences_train_a_text_model_from_the_page_and_a_new_one_is_read(
     assert not at.exception, at.exception
     reading = next(m for m in at.metric if m.label == "模型认为是")
     assert reading.value == "雨"  # 下 and 雨 only ever came in rainy lines
+
+
+def test_the_digits_and_images_train_tabs_offer_a_class_data_set_as_their_data():
+    from data.mnist import load_bundled_mnist
+    from ui.state import get_user_data
+
+    data = load_bundled_mnist()
+    picked = np.concatenate([np.flatnonzero(data.y_train == digit)[:6] for digit in (4, 9, 7)])
+    info = get_user_data().save("Fours, nines, sevens", "image", ["four", "nine", "seven"], data.x_train[picked],
+                                np.repeat([0, 1, 2], 6), "collected")
+    at = open_app("en", "app_pages/mnist.py")
+    at.radio(key="mnist_data_source").set_value("class").run()
+    at.selectbox(key="mnist_data_source_class_set").select(info.id).run()
+    assert any("the class data set “Fours, nines, sevens”, 18 samples in 3 classes" in c.value for c in at.caption)
+    at.slider(key="mnist_epochs_keras_mlp").set_value(2).run()
+    at.button(key="mnist_start").click().run()
+    assert not at.exception, at.exception
+    job_id = at.session_state["mnist_job"]
+    finish(at, job_id)
+    job = get_runner().get(job_id)
+    assert job.status is JobStatus.DONE and job.task == "class-mlp" and job.config["dataset_id"] == info.id
+    assert job.result["model"].output_shape == (None, 3)
+
+    at = open_app("zh", "app_pages/images.py")
+    at.radio(key="images_data_source").set_value("class").run()
+    at.selectbox(key="images_data_source_class_set").select(info.id).run()
+    assert not at.exception, at.exception
+    assert any("课堂数据集“Fours, nines, sevens”" in c.value for c in at.caption)
