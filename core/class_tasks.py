@@ -116,10 +116,13 @@ def with_class_data(spec: Any, home: str | None = None) -> Any:
     """``spec`` itself, or, when its data source names a class data set ("class:<id>"), a
     ``ClassDataJobSpec`` with the same model and training settings on that set."""
     source = getattr(spec, "data_source", "")
-    if not source.startswith(CLASS_SOURCE):
-        return spec
+    return class_data_spec(spec.model, spec.train, source, home) if source.startswith(CLASS_SOURCE) else spec
+
+
+def class_data_spec(model: Any, train: TrainConfig, source: str, home: str | None = None) -> ClassDataJobSpec:
+    """The run of ``model`` with ``train`` on the class data set ``source`` names ("class:<id>")."""
     info = UserDataStore(home).info(source[len(CLASS_SOURCE):])
-    return ClassDataJobSpec(spec.model, info.id, info.labels, spec.train, home=home)
+    return ClassDataJobSpec(model, info.id, info.labels, train, home=home)
 
 
 def split_class_data(x: np.ndarray, y: np.ndarray, scale: bool = True) -> Splits:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.class_tasks import with_class_data
 from core.speech_tasks import DATA_SOURCES, MAX_AUGMENT_COPIES, SpeechJobSpec
 from ui.datasets import fsdd_unavailable
 from ui.state import bound_translator, t
-from ui.train_controls import (render_custom_training, render_epochs_and_seed, render_settings_table,
-                               render_start_button, training_rows)
+from ui.train_controls import (class_sets_of, render_class_set_pick, render_custom_training, render_epochs_and_seed,
+                               render_settings_table, render_start_button, training_rows)
 
 KEY = "speech"
 UNIT_CHOICES = (16, 32, 48, 64, 96, 128)
@@ -31,10 +32,15 @@ def _render_custom(base):
 
 
 def render_speech_source() -> str:
-    """Synthesized voices or real English speakers; when FSDD cannot be had now, say why and fall back."""
+    """Synthesized voices, real English speakers, or a class's own recordings ("class:<id>"); when FSDD
+    cannot be had now, say why and fall back."""
     tr = bound_translator()
-    source = st.radio(t("train.data"), DATA_SOURCES, horizontal=True, key=f"{KEY}_data_source",
-                      format_func=lambda s: tr(f"speech.source.{s}"))
+    options = [*DATA_SOURCES, *(["class"] if class_sets_of("audio") else [])]
+    source = st.radio(t("train.data"), options, horizontal=True, key=f"{KEY}_data_source",
+                      format_func=lambda s: tr("data.source.class_choice") if s == "class"
+                      else tr(f"speech.source.{s}"))
+    if source == "class":
+        return render_class_set_pick("audio", f"{KEY}_data_source")
     reason = fsdd_unavailable() if source == "fsdd" else None
     if reason is not None:
         st.warning(t("speech.source.fsdd_unavailable", reason=t(reason)), icon=":material/cloud_off:")
@@ -59,7 +65,7 @@ def render_speech_form() -> tuple[SpeechJobSpec, bool]:
                         format_func=lambda k: tr(f"preset.{k}"))
     base = PRESETS.get(name, PRESETS["gru"])
     source = render_speech_source()
-    if source == "fsdd":  # FSDD is English only: no language to choose
+    if source == "fsdd" or source.startswith("class:"):  # English only, or the class's own words
         languages = ["en"]
     else:
         languages = st.pills(t("speech.train.languages"), ("en", "zh"), selection_mode="multi",
@@ -73,8 +79,8 @@ def render_speech_form() -> tuple[SpeechJobSpec, bool]:
         st.caption(t(f"preset.{name}.about"))
         model, train = base.model, base.train
     train = render_epochs_and_seed(train, name, KEY)
-    spec = SpeechJobSpec(model=model, train=train, languages=tuple(languages or ()), augment_copies=int(copies),
-                         data_source=source)
+    spec = with_class_data(SpeechJobSpec(model=model, train=train, languages=tuple(languages or ()),
+                                         augment_copies=int(copies), data_source=source))
     if name != "custom":
-        render_settings_table(speech_rows(model, spec.languages, copies) + training_rows(train))
+        render_settings_table(speech_rows(model, languages, copies) + training_rows(train))
     return spec, render_start_button(spec, KEY)

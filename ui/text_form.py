@@ -6,10 +6,11 @@ from dataclasses import replace
 
 import streamlit as st
 
+from core.class_tasks import class_data_spec
 from core.text_tasks import TextJobSpec
 from ui.state import bound_translator, t
-from ui.train_controls import (render_custom_training, render_epochs_and_seed, render_settings_table,
-                               render_start_button, training_rows)
+from ui.train_controls import (class_sets_of, render_class_set_pick, render_custom_training,
+                               render_epochs_and_seed, render_settings_table, render_start_button, training_rows)
 
 KEY = "text"
 EMBED_CHOICES = (32, 64, 96, 128, 192, 256)
@@ -27,10 +28,15 @@ def text_unavailable(language: str) -> str | None:
 
 
 def render_text_language() -> str:
-    """Chinese (bundled) or English (IMDB, online once); when English cannot be had now, say why and fall back."""
+    """Chinese (bundled), English (IMDB, online once) or a class's own texts ("class:<id>"); when English
+    cannot be had now, say why and fall back."""
     tr = bound_translator()
-    language = st.radio(t("train.data"), ("zh", "en"), horizontal=True, key=f"{KEY}_language",
-                        format_func=lambda lang: tr(f"text.source.{lang}"))
+    options = ["zh", "en", *(["class"] if class_sets_of("text") else [])]
+    language = st.radio(t("train.data"), options, horizontal=True, key=f"{KEY}_language",
+                        format_func=lambda lang: tr("data.source.class_choice") if lang == "class"
+                        else tr(f"text.source.{lang}"))
+    if language == "class":
+        return render_class_set_pick("text", f"{KEY}_language")
     reason = text_unavailable(language) if language == "en" else None
     if reason is not None:
         st.warning(t("text.source.en_unavailable", reason=t(reason)), icon=":material/cloud_off:")
@@ -84,9 +90,12 @@ def render_text_form() -> tuple[TextJobSpec, bool]:
     else:
         st.caption(t(f"preset.text_{name}.about"))
         model, train = base.model, base.train
-    model = replace(model, language=language)
     train = render_epochs_and_seed(train, name, KEY)
-    spec = TextJobSpec(model=model, train=train)
+    if language.startswith("class:"):  # the vocabulary then comes from the class's own texts
+        spec = class_data_spec(model, train, language)
+    else:
+        model = replace(model, language=language)
+        spec = TextJobSpec(model=model, train=train)
     if name != "custom":
         render_settings_table(text_rows(model) + training_rows(train))
     return spec, render_start_button(spec, KEY)

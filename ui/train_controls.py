@@ -17,21 +17,31 @@ LEARNING_RATES = (0.0003, 0.001, 0.002, 0.003, 0.004, 0.01, 0.03, 0.1)
 BATCH_SIZES = (16, 32, 64, 128, 256, 512)
 
 
+def class_sets_of(kind: str) -> dict[str, str]:
+    """The class's own data sets of ``kind`` ("image", "audio", "text") as {id: name}, newest first."""
+    from ui.state import get_user_data
+
+    return {info.id: info.name for info in get_user_data().list() if info.kind == kind}
+
+
+def render_class_set_pick(kind: str, key: str) -> str:
+    """A picker of the class data sets of ``kind``; returns the data source "class:<id>"."""
+    sets = class_sets_of(kind)
+    chosen = st.selectbox(t("data.pick"), list(sets), format_func=sets.get, key=f"{key}_class_set")
+    return f"class:{chosen}"
+
+
 def render_source_choice(dataset: str, sources: Sequence[str], key: str) -> str:
     """Bundled or full data, or one of the class's own image data sets ("class:<id>"); when the full
     set cannot be had now, say why and fall back to bundled."""
-    from ui.state import get_user_data
-
     tr = bound_translator()
-    class_sets = {info.id: info.name for info in get_user_data().list() if info.kind == "image"}
-    options = [*sources, *(["class"] if class_sets else [])]
+    options = [*sources, *(["class"] if class_sets_of("image") else [])]
     with advanced_area():
         source = st.radio(t("train.data"), options, horizontal=True, key=key,
                           format_func=lambda s: tr("data.source.class_choice") if s == "class"
                           else tr(f"data.source.{s}_named", name=tr(f"dataset.{dataset}")))
         if source == "class":
-            chosen = st.selectbox(t("data.pick"), list(class_sets), format_func=class_sets.get, key=f"{key}_class_set")
-            return f"class:{chosen}"
+            return render_class_set_pick("image", key)
         reason = unavailable(dataset, source)
         if reason is not None and source != "bundled":
             st.warning(t("data.full_unavailable", name=dataset_name(dataset), reason=t(reason)),

@@ -921,3 +921,37 @@ def test_the_digits_and_images_train_tabs_offer_a_class_data_set_as_their_data()
     at.selectbox(key="images_data_source_class_set").select(info.id).run()
     assert not at.exception, at.exception
     assert any("课堂数据集“Fours, nines, sevens”" in c.value for c in at.caption)
+
+
+def test_the_speech_and_reviews_train_tabs_offer_the_class_recordings_and_texts():
+    from ui.state import get_user_data
+
+    rng = np.random.default_rng(2)
+    t = np.arange(8000) / 8000
+    clips = np.stack([0.3 * np.sin(2 * np.pi * (200 if word else 1200) * t) + rng.normal(0, 0.01, 8000)
+                      for word in (0, 1) for _ in range(5)]).astype(np.float32)
+    words = get_user_data().save("Low and high", "audio", ["low", "high"], clips, np.repeat([0, 1], 5), "collected")
+    texts = get_user_data().save("Cats and dogs", "text", ["cat", "dog"],
+                                 np.array(["meow purr", "purr purr", "meow", "soft purr", "meow meow",
+                                           "woof", "bark bark", "woof woof", "loud bark", "bark"]),
+                                 np.repeat([0, 1], 5), "collected")
+    at = open_app("en", "app_pages/speech.py")
+    at.radio(key="speech_data_source").set_value("class").run()
+    at.selectbox(key="speech_data_source_class_set").select(words.id).run()
+    at.slider(key="speech_epochs_gru").set_value(1).run()
+    at.button(key="speech_start").click().run()
+    assert not at.exception, at.exception
+    finish(at, at.session_state["speech_job"])
+    assert get_runner().get(at.session_state["speech_job"]).task == "class-gru"
+
+    at = open_app("en", "app_pages/text.py")
+    at.radio(key="text_language").set_value("class").run()
+    at.selectbox(key="text_language_class_set").select(texts.id).run()
+    at.selectbox(key="text_preset").select("mean").run()
+    at.slider(key="text_epochs_mean").set_value(2).run()
+    at.button(key="text_start").click().run()
+    assert not at.exception, at.exception
+    finish(at, at.session_state["text_job"])
+    job = get_runner().get(at.session_state["text_job"])
+    assert job.status is JobStatus.DONE and job.task == "class-mean"
+    assert job.result["model"].output_shape == (None, 2)
