@@ -3,15 +3,18 @@ accuracy, the confusion matrix with the model's class names, and the worst examp
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from core.chart_text import summarize_confusion
+from core.chart_text import summarize_confusion, summarize_class_accuracy
 from core.errors import UserError
 from core.user_data import DatasetInfo
-from ui.charts import plot_confusion, render_summary, tile_images
+from data.speech_format import SAMPLE_RATE
+from ui.charts import plot_confusion, plot_per_class_accuracy, render_summary, tile_images
 from ui.datasets import dataset_name
 from ui.state import get_store, get_user_data, t
 
+CLIPS_SHOWN = 3  # recordings played back: enough to hear what went wrong
 SHIPPED = {"image": ("mnist_mlp", "mnist_cnn", "fashion_mlp", "fashion_cnn"), "audio": ("speech",), "text": ("text",)}
 TRAINED_ON = {"mnist_mlp": "mnist", "mnist_cnn": "mnist", "fashion_mlp": "fashion", "fashion_cnn": "fashion",
               "speech": "speech", "text": "text"}
@@ -66,13 +69,32 @@ def _render_result(info: DatasetInfo, evaluation) -> None:
     st.metric(t("data.eval.accuracy", n=len(evaluation.kept)), f"{report.accuracy:.1%}")
     if evaluation.unknown_labels:
         st.caption(t("data.eval.unknown", labels=", ".join(evaluation.unknown_labels)))
+    left, right = st.columns([3, 2])
     labels = {"predicted": t("inspect.predicted"), "true": t("inspect.true"), "count": t("inspect.count")}
-    st.plotly_chart(plot_confusion(report.confusion, names, labels), key="data_eval_confusion")
-    render_summary(summarize_confusion(report.confusion, names))
+    left.plotly_chart(plot_confusion(report.confusion, names, labels), key="data_eval_confusion")
+    render_summary(summarize_confusion(report.confusion, names), left)
+    present = [i for i, count in enumerate(report.confusion.sum(axis=1)) if count]  # the classes the data holds
+    accuracy = report.per_class_accuracy[present]
+    right.plotly_chart(plot_per_class_accuracy(accuracy, [names[i] for i in present], t("inspect.per_class")),
+                       key="data_eval_per_class")
+    render_summary(summarize_class_accuracy(accuracy, [names[i] for i in present]), right)
+    _render_worst(info, evaluation, names)
+
+
+def _render_worst(info: DatasetInfo, evaluation, names: list[str]) -> None:
+    """The samples the model gave the lowest probability to their true class, in their own form."""
+    _, x, y = get_user_data().load(info.id)
+    position = {int(index): i for i, index in enumerate(evaluation.kept)}
+    worst = [int(i) for i in evaluation.worst]
+    answers = [f"#{i} {info.labels[y[i]]} → {names[evaluation.report.predicted[position[i]]]}" for i in worst]
+    st.markdown(f"**{t('data.eval.worst_title')}**")
     if info.kind == "image":
-        _, x, y = get_user_data().load(info.id)
-        position = {int(index): i for i, index in enumerate(evaluation.kept)}
-        worst = [int(i) for i in evaluation.worst]
         st.image(tile_images(x[worst] / 255.0, columns=len(worst), tile_px=56, gap_px=4),
-                 caption=t("data.eval.worst", items="; ".join(
-                     f"#{i} {info.labels[y[i]]} → {names[report.predicted[position[i]]]}" for i in worst)))
+                 caption=t("data.eval.worst", items="; ".join(answers)))
+    elif info.kind == "audio":
+        for i, answer in zip(worst[:CLIPS_SHOWN], answers):
+            st.audio(x[i], sample_rate=SAMPLE_RATE)
+            st.caption(answer)
+    else:
+        st.dataframe(pd.DataFrame({t("data.eval.answer"): answers, t("data.col.text"): [str(x[i]) for i in worst]}),
+                     hide_index=True, width="stretch")

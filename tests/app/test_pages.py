@@ -711,6 +711,14 @@ def test_a_class_data_set_is_collected_by_drawing_previewed_corrected_and_export
     with zipfile.ZipFile(io.BytesIO(get_user_data().export_zip(dataset_id))) as bundle:
         assert sum(n.endswith(".png") for n in bundle.namelist()) == 9
 
+    get_user_data().add_samples(dataset_id, x[7:8], [1])  # back to five of each, then train on what was drawn
+    at.run()
+    at.slider(key="class_train_epochs_mlp").set_value(3).run()
+    at.button(key="class_train_start").click().run()
+    finish(at, at.session_state["class_job"])
+    job = get_runner().get(at.session_state["class_job"])
+    assert job.status is JobStatus.DONE and job.config["dataset_id"] == dataset_id
+
 
 def test_an_empty_drawing_and_bad_labels_get_a_clear_message_in_chinese():
     at = open_app("zh", "app_pages/datasets.py")
@@ -955,3 +963,56 @@ def test_the_speech_and_reviews_train_tabs_offer_the_class_recordings_and_texts(
     job = get_runner().get(at.session_state["text_job"])
     assert job.status is JobStatus.DONE and job.task == "class-mean"
     assert job.result["model"].output_shape == (None, 2)
+
+
+def test_an_uploaded_zip_of_digits_is_evaluated_by_the_shipped_model():
+    import io
+    import zipfile
+
+    from data.mnist import load_bundled_mnist
+
+    data = load_bundled_mnist()
+    bundle = io.BytesIO()
+    with zipfile.ZipFile(bundle, "w") as archive:
+        for digit in (0, 6):
+            for i in np.flatnonzero(data.y_test == digit)[:5]:
+                archive.writestr(f"{digit}/{i}.png", image_bytes(data.x_test[i]))
+    at = open_app("en", "app_pages/datasets.py")
+    at.file_uploader(key="upload_data_file_image").upload("zeros_sixes.zip", bundle.getvalue(), "application/zip").run()
+    at.button(key="upload_data_go").click().run()
+    at.selectbox(key="data_eval_image").select("mnist_mlp").run()
+    at.button(key="data_eval_go").click().run()
+    assert not at.exception, at.exception
+    accuracy = next(m for m in at.metric if m.label == "Accuracy on 10 samples")
+    assert float(accuracy.value.rstrip("%")) >= 80  # the shipped MLP on ten real test digits
+    assert len(at.get("plotly_chart")) >= 2  # the confusion matrix and the accuracy per class
+    assert any(c.value.startswith("Best:") for c in at.caption), [c.value for c in at.caption]
+
+
+def test_a_camera_photo_and_a_recording_are_collected_into_their_data_sets():
+    from ui.state import get_user_data
+
+    pictures = get_user_data().save("Photos", "image", ["cup", "pen"], np.zeros((0, 28, 28), np.uint8),
+                                    np.zeros(0, np.int64), "collected")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.session_state["dataset_chosen"] = pictures.id
+    at.run()
+    at.switch_page("app_pages/datasets.py").run()
+    at.radio(key="collect_how").set_value("photo").run()
+    at.camera_input(key="collect_camera_0").upload("cup.jpg", image_bytes(np.full((60, 80), 90, np.uint8), "JPEG"))
+    at.run()
+    at.button(key="collect_add_photo").click().run()
+    assert not at.exception, at.exception
+    assert get_user_data().info(pictures.id).counts == (1, 0)
+
+    payload, _ = corpus_clip_as_recording(4)
+    words = get_user_data().save("Words", "audio", ["four", "five"], np.zeros((0, 8000), np.float32),
+                                 np.zeros(0, np.int64), "collected")
+    at.run()  # the new set joins the picker's options
+    at.selectbox(key="dataset_chosen").select(words.id).run()
+    at.audio_input(key="collect_audio_0").set_value(("four.wav", payload, "audio/wav")).run()
+    at.button(key="collect_add_audio").click().run()
+    assert not at.exception, at.exception
+    info, clips, _ = get_user_data().load(words.id)
+    assert info.counts == (1, 0) and clips.shape == (1, 8000) and np.abs(clips).max() > 0.1
