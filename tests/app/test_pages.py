@@ -678,6 +678,17 @@ def test_run_history_filters_by_task_and_outcome():
     assert {kept, other} <= set(at.dataframe[0].value.iloc[:, 0])
 
 
+def open_data_set(lang: str, dataset_id: str) -> AppTest:
+    """The Class data sets page with ``dataset_id`` chosen."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = lang
+    at.session_state["dataset_chosen"] = dataset_id
+    at.run()
+    at.switch_page("app_pages/datasets.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
 def test_a_class_data_set_is_collected_by_drawing_previewed_corrected_and_exported():
     import io
     import zipfile
@@ -773,11 +784,7 @@ def test_a_collected_data_set_trains_an_mlp_and_reads_a_new_drawing_with_its_own
     picked = np.concatenate([np.flatnonzero(data.y_train == digit)[:10] for digit in (0, 1)])
     info = get_user_data().save("Noughts and ones", "image", ["nought", "one"], data.x_train[picked],
                                 data.y_train[picked], "collected")
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["lang"] = "en"
-    at.session_state["dataset_chosen"] = info.id
-    at.run()
-    at.switch_page("app_pages/datasets.py").run()
+    at = open_data_set("en", info.id)
     assert any("Train a model on this data set first" in i.value for i in at.info)
     at.slider(key="class_train_epochs_mlp").set_value(5).run()
     at.button(key="class_train_start").click().run()
@@ -806,11 +813,7 @@ def test_a_shipped_digit_model_is_evaluated_on_a_class_set_of_digits_with_its_wo
     picked = np.concatenate([np.flatnonzero(data.y_test == digit)[:6] for digit in (3, 8)])
     info = get_user_data().save("Threes, eights and a cat", "image", ["3", "8", "cat"],
                                 data.x_test[picked], np.where(data.y_test[picked] == 3, 0, 1), "collected")
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["lang"] = "en"
-    at.session_state["dataset_chosen"] = info.id
-    at.run()
-    at.switch_page("app_pages/datasets.py").run()
+    at = open_data_set("en", info.id)
     at.selectbox(key="data_eval_image").select("mnist_cnn").run()
     at.button(key="data_eval_go").click().run()
     assert not at.exception, at.exception
@@ -848,11 +851,7 @@ def test_a_set_of_recorded_words_trains_the_gru_from_the_page():
                       for word in (0, 1) for _ in range(5)]).astype(np.float32)
     info = get_user_data().save("Hum and whistle", "audio", ["hum", "whistle"], clips, np.repeat([0, 1], 5),
                                 "collected")
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["lang"] = "zh"
-    at.session_state["dataset_chosen"] = info.id
-    at.run()
-    at.switch_page("app_pages/datasets.py").run()
+    at = open_data_set("zh", info.id)
     at.radio(key="class_train_family_audio").set_value("gru").run()
     at.slider(key="class_train_epochs_gru").set_value(1).run()
     at.button(key="class_train_start").click().run()
@@ -870,11 +869,7 @@ def test_the_shipped_review_model_is_evaluated_on_a_class_set_of_texts_labelled_
 
     texts = np.array(["质量很好，非常满意", "物流快，包装好，推荐", "太差了，完全不能用", "很失望，退货了"])
     info = get_user_data().save("商品评论", "text", ["好评", "差评"], texts, [0, 0, 1, 1], "collected")
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["lang"] = "zh"
-    at.session_state["dataset_chosen"] = info.id
-    at.run()
-    at.switch_page("app_pages/datasets.py").run()
+    at = open_data_set("zh", info.id)
     at.button(key="data_eval_go").click().run()
     assert not at.exception, at.exception
     accuracy = next(m for m in at.metric if m.label == "在 4 个样本上的准确率")
@@ -886,11 +881,7 @@ def test_typed_sentences_train_a_text_model_from_the_page_and_a_new_one_is_read(
 
     texts = np.array(["晴天出门", "阳光很好", "天很晴", "晒太阳", "蓝天白云", "下雨了", "带伞出门", "雨很大", "下大雨", "阴雨天"])
     info = get_user_data().save("晴和雨", "text", ["晴", "雨"], texts, np.repeat([0, 1], 5), "collected")
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["lang"] = "zh"
-    at.session_state["dataset_chosen"] = info.id
-    at.run()
-    at.switch_page("app_pages/datasets.py").run()
+    at = open_data_set("zh", info.id)
     at.radio(key="class_train_family_text").set_value("mean").run()
     at.slider(key="class_train_epochs_mean").set_value(30).run()
     at.button(key="class_train_start").click().run()
@@ -994,11 +985,7 @@ def test_a_camera_photo_and_a_recording_are_collected_into_their_data_sets():
 
     pictures = get_user_data().save("Photos", "image", ["cup", "pen"], np.zeros((0, 28, 28), np.uint8),
                                     np.zeros(0, np.int64), "collected")
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["lang"] = "en"
-    at.session_state["dataset_chosen"] = pictures.id
-    at.run()
-    at.switch_page("app_pages/datasets.py").run()
+    at = open_data_set("en", pictures.id)
     at.radio(key="collect_how").set_value("photo").run()
     at.camera_input(key="collect_camera_0").upload("cup.jpg", image_bytes(np.full((60, 80), 90, np.uint8), "JPEG"))
     at.run()
