@@ -678,6 +678,23 @@ def test_run_history_filters_by_task_and_outcome():
     assert {kept, other} <= set(at.dataframe[0].value.iloc[:, 0])
 
 
+def train_class_set(at: AppTest, epochs_key: str, epochs: int):
+    """Set the epochs, press Start on the Class data sets page, wait for the job and return it."""
+    at.slider(key=epochs_key).set_value(epochs).run()
+    at.button(key="class_train_start").click().run()
+    assert not at.exception, at.exception
+    finish(at, at.session_state["class_job"])
+    return get_runner().get(at.session_state["class_job"])
+
+
+def two_tones(seed: int, first_hz: int, second_hz: int) -> np.ndarray:
+    """Five one-second 8 kHz clips of a quiet tone at ``first_hz``, then five at ``second_hz``: two words."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(8000) / 8000
+    return np.stack([0.3 * np.sin(2 * np.pi * hz * t) + rng.normal(0, 0.01, 8000)
+                     for hz in (first_hz, second_hz) for _ in range(5)]).astype(np.float32)
+
+
 def open_data_set(lang: str, dataset_id: str) -> AppTest:
     """The Class data sets page with ``dataset_id`` chosen."""
     at = AppTest.from_file(APP, default_timeout=120)
@@ -724,10 +741,7 @@ def test_a_class_data_set_is_collected_by_drawing_previewed_corrected_and_export
 
     get_user_data().add_samples(dataset_id, x[7:8], [1])  # back to five of each, then train on what was drawn
     at.run()
-    at.slider(key="class_train_epochs_mlp").set_value(3).run()
-    at.button(key="class_train_start").click().run()
-    finish(at, at.session_state["class_job"])
-    job = get_runner().get(at.session_state["class_job"])
+    job = train_class_set(at, "class_train_epochs_mlp", 3)
     assert job.status is JobStatus.DONE and job.config["dataset_id"] == dataset_id
 
 
@@ -786,12 +800,7 @@ def test_a_collected_data_set_trains_an_mlp_and_reads_a_new_drawing_with_its_own
                                 data.y_train[picked], "collected")
     at = open_data_set("en", info.id)
     assert any("Train a model on this data set first" in i.value for i in at.info)
-    at.slider(key="class_train_epochs_mlp").set_value(5).run()
-    at.button(key="class_train_start").click().run()
-    assert not at.exception, at.exception
-    job_id = at.session_state["class_job"]
-    finish(at, job_id)
-    job = get_runner().get(job_id)
+    job = train_class_set(at, "class_train_epochs_mlp", 5)
     assert job.status is JobStatus.DONE and job.task == "class-mlp"
     assert job.result["model"].output_shape == (None, 2)
     one = np.flatnonzero(data.y_test == 1)[0]
@@ -845,20 +854,12 @@ def test_typed_lines_are_collected_into_a_text_data_set_in_chinese():
 def test_a_set_of_recorded_words_trains_the_gru_from_the_page():
     from ui.state import get_user_data
 
-    rng = np.random.default_rng(1)
-    t = np.arange(8000) / 8000
-    clips = np.stack([0.3 * np.sin(2 * np.pi * (250 if word else 1000) * t) + rng.normal(0, 0.01, 8000)
-                      for word in (0, 1) for _ in range(5)]).astype(np.float32)
+    clips = two_tones(seed=1, first_hz=1000, second_hz=250)
     info = get_user_data().save("Hum and whistle", "audio", ["hum", "whistle"], clips, np.repeat([0, 1], 5),
                                 "collected")
     at = open_data_set("zh", info.id)
     at.radio(key="class_train_family_audio").set_value("gru").run()
-    at.slider(key="class_train_epochs_gru").set_value(1).run()
-    at.button(key="class_train_start").click().run()
-    assert not at.exception, at.exception
-    job_id = at.session_state["class_job"]
-    finish(at, job_id)
-    job = get_runner().get(job_id)
+    job = train_class_set(at, "class_train_epochs_gru", 1)
     assert job.status is JobStatus.DONE and job.task == "class-gru"
     assert job.result["model"].output_shape == (None, 2)
     assert not at.exception, at.exception
@@ -883,11 +884,7 @@ def test_typed_sentences_train_a_text_model_from_the_page_and_a_new_one_is_read(
     info = get_user_data().save("晴和雨", "text", ["晴", "雨"], texts, np.repeat([0, 1], 5), "collected")
     at = open_data_set("zh", info.id)
     at.radio(key="class_train_family_text").set_value("mean").run()
-    at.slider(key="class_train_epochs_mean").set_value(30).run()
-    at.button(key="class_train_start").click().run()
-    job_id = at.session_state["class_job"]
-    finish(at, job_id)
-    assert get_runner().get(job_id).task == "class-mean"
+    assert train_class_set(at, "class_train_epochs_mean", 30).task == "class-mean"
     at.text_input(key="class_train_text").input("外面在下雨").run()
     assert not at.exception, at.exception
     reading = next(m for m in at.metric if m.label == "模型认为是")
@@ -925,10 +922,7 @@ def test_the_digits_and_images_train_tabs_offer_a_class_data_set_as_their_data()
 def test_the_speech_and_reviews_train_tabs_offer_the_class_recordings_and_texts():
     from ui.state import get_user_data
 
-    rng = np.random.default_rng(2)
-    t = np.arange(8000) / 8000
-    clips = np.stack([0.3 * np.sin(2 * np.pi * (200 if word else 1200) * t) + rng.normal(0, 0.01, 8000)
-                      for word in (0, 1) for _ in range(5)]).astype(np.float32)
+    clips = two_tones(seed=2, first_hz=1200, second_hz=200)
     words = get_user_data().save("Low and high", "audio", ["low", "high"], clips, np.repeat([0, 1], 5), "collected")
     texts = get_user_data().save("Cats and dogs", "text", ["cat", "dog"],
                                  np.array(["meow purr", "purr purr", "meow", "soft purr", "meow meow",
