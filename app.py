@@ -9,6 +9,10 @@ from core.devices import prepare_environment
 
 prepare_environment()  # before any page imports Keras: backend choice and GPU memory settings
 
+from ui.streamlit_fixes import keep_keras_state  # noqa: E402
+
+keep_keras_state()  # Streamlit would clear Keras's process-wide state after every visitor's run
+
 from ui.presenter import render_presenter_frame, render_presenter_toggle  # noqa: E402
 from ui.sidebar import render_queue_status, render_sidebar  # noqa: E402  (needs the environment above)
 from ui.state import t  # noqa: E402
@@ -34,6 +38,7 @@ navigation = st.navigation({
     t("nav.lab"): [
         st.Page("app_pages/runs.py", title=t("nav.runs"), icon=":material/history:", url_path="runs"),
         st.Page("app_pages/datasets.py", title=t("nav.datasets"), icon=":material/dataset:", url_path="datasets"),
+        st.Page("app_pages/knowledge.py", title=t("nav.knowledge"), icon=":material/hub:", url_path="knowledge"),
     ],
 })
 render_sidebar()

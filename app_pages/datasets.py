@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core.markdown import escape_markdown
 from ui.state import get_user_data, t
 from ui.user_data_collect import render_collector, render_new_dataset_form
 from ui.user_data_eval import render_class_evaluation
@@ -32,14 +33,14 @@ with yours:
 if chosen is not None:
     with collect:  # new samples go into the set picked on the first tab
         st.divider()
-        st.subheader(t("data.collect.into", name=chosen.name))
+        st.subheader(t("data.collect.into", name=escape_markdown(chosen.name)))
         st.caption(t("data.collect.into_hint"))
         render_collector(chosen)
 with train:
     if chosen is None:
         st.info(t("data.none_yet"), icon=":material/dataset:")
     else:
-        st.subheader(t("data.train.title", name=chosen.name))
+        st.subheader(t("data.train.title", name=escape_markdown(chosen.name)))
         render_class_training(chosen)
         st.subheader(t("data.try.title"))
         render_class_try(chosen)

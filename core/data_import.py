@@ -22,9 +22,11 @@ Names written without the zip's UTF-8 flag are read as UTF-8 (what macOS writes)
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
+import itertools
 import re
 import stat
 import struct
@@ -33,7 +35,7 @@ import zipfile
 import zlib
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 from PIL import Image
@@ -53,6 +55,7 @@ MIN_CLASSES, MAX_CLASSES = 2, 50  # one class teaches nothing; more than 50 do n
 MIN_PER_CLASS = 5  # fewer cannot put each class in both the training and the test split
 MAX_LABEL_CHARS = 40  # longer is a sentence in the wrong column, and would not fit on a chart axis
 MAX_TEXT_CHARS = 1000  # the text models read fewer tokens; numpy strings are all as wide as the longest
+MAX_LINE_CHARS = 200_000  # a label and csv's own largest field (131,072 characters) fit; longer is no row
 GRID = FIELD  # side of the image models' input, as in MNIST and Fashion-MNIST
 IMAGE_FORMATS = ("PNG", "JPEG")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -73,9 +76,11 @@ SKIP_FOR_ERROR = {
     "error.upload_format": "import.skip.format",
     "error.upload_too_small": "import.skip.too_small",
     "error.upload_too_many_pixels": "import.skip.too_large",
+    "error.upload_bomb": "import.skip.too_large",
     "error.upload_too_large": "import.skip.too_large",
     "error.audio_too_large": "import.skip.too_large",
     "error.audio_too_long": "import.skip.too_long",
+    "error.audio_too_many_samples": "import.skip.too_large",
     "error.audio_silent": "import.skip.silent",
 }
 
@@ -176,27 +181,39 @@ def import_audio_zip(payload: bytes, progress: Progress | None = None) -> Import
 
 def import_text_csv(payload: bytes, progress: Progress | None = None) -> ImportedSamples:
     """Texts and their labels from a CSV file: columns named like label and text (in English or
-    Chinese), or exactly two unnamed columns, label first. Repeated texts keep their first row."""
+    Chinese), or exactly two unnamed columns, label first. Repeated texts keep their first row.
+
+    Read a row at a time, keeping only the two cells used: a 60 MB line of commas would otherwise
+    become 60 million cells (about 900 MB) before any check could see it.
+    """
     _check_upload(payload)
-    rows = _read_csv_rows(_decode_text(payload))
-    first = next((number for number, row in enumerate(rows) if any(cell.strip() for cell in row)), None)
-    if first is None:
-        raise UserError("error.import.empty")
-    label_column, text_column, has_header = _find_columns(rows[first])
+    encoding = _find_encoding(payload)
+    stream = io.BytesIO(payload)
+    tick = _make_ticker(progress, len(payload))
     texts, labels, skipped, seen = [], [], [], set()
-    tick = _make_ticker(progress, len(rows))
-    for number, row in enumerate(rows):
-        if not (has_header and number == first):
-            try:
-                label, text = _read_row(row, label_column, text_column, has_header)
-                if text in seen:
-                    raise _Skipped("import.skip.duplicate")
-                seen.add(text)
-                texts.append(text)
-                labels.append(label)
-            except _Skipped as skip:
-                skipped.append((str(number + 1), skip.key))  # the row number a spreadsheet shows
-        tick(number + 1)
+    columns, blank_before = None, []  # (label column, text column, has a header) from the first row with content
+    for number, row in _read_csv_rows(_read_lines(stream, encoding)):
+        tick(stream.tell())
+        if columns is None and not any(cell.strip() for cell in row):
+            blank_before.append(number)
+            continue
+        if columns is None:
+            columns = _find_columns(row)
+            skipped.extend((str(blank + 1), "import.skip.empty") for blank in blank_before)
+            if columns[2]:
+                continue
+        try:
+            label, text = _read_row(row, *columns)
+            if text in seen:
+                raise _Skipped("import.skip.duplicate")
+            seen.add(text)
+            texts.append(text)
+            labels.append(label)
+        except _Skipped as skip:
+            skipped.append((str(number + 1), skip.key))  # the row number a spreadsheet shows
+    if columns is None:
+        raise UserError("error.import.empty")
+    tick(len(payload))
     return _assemble("text", np.array(texts, dtype=str), labels, skipped)
 
 
@@ -383,26 +400,47 @@ def _clean_label(label: str | None) -> str:
     return label
 
 
-def _decode_text(payload: bytes) -> str:
+def _find_encoding(payload: bytes) -> str:
+    """The first of ENCODINGS that reads all of ``payload``, checked a chunk at a time: decoding it
+    whole could take four times its size (one emoji makes Python store every character in 4 bytes)."""
     for encoding in ENCODINGS:
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return payload.decode(encoding)
+            for start in range(0, len(payload), CHUNK_BYTES):
+                decoder.decode(payload[start: start + CHUNK_BYTES])
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        return encoding
     raise UserError("error.import.encoding", encodings=", ".join(ENCODINGS))
 
 
-def _read_csv_rows(text: str) -> list[list[str]]:
-    rows = []
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _read_lines(stream: io.BytesIO, encoding: str) -> Iterator[str]:
+    """The lines of ``stream``, endings kept as csv wants them; refuses a line over MAX_LINE_CHARS
+    before holding more of it, since no row of a label and a text is that long."""
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
     try:
-        for row in reader:
-            rows.append(row)
-            if len(rows) > MAX_ENTRIES + 1:  # the header may take one row
+        for number in itertools.count(1):
+            line = text.readline(MAX_LINE_CHARS + 1)
+            if not line:
+                return
+            if len(line) > MAX_LINE_CHARS:
+                raise UserError("error.import.csv_row_long", row=number, max=MAX_LINE_CHARS)
+            yield line
+    finally:
+        text.detach()  # a wrapper closes its stream when it goes; the caller still reads the position
+
+
+def _read_csv_rows(lines: Iterator[str]) -> Iterator[tuple[int, list[str]]]:
+    """Each row of the CSV in ``lines`` with its number from 0, at most the header and MAX_ENTRIES rows."""
+    reader = csv.reader(lines)
+    try:
+        for number, row in enumerate(reader):
+            if number > MAX_ENTRIES:  # the header may take one row
                 raise UserError("error.import.too_many_rows", max=MAX_ENTRIES)
+            yield number, row
     except csv.Error as exc:  # an unclosed quote or a field longer than csv's own limit
-        raise UserError("error.import.csv_damaged", row=len(rows) + 1) from exc
-    return rows
+        raise UserError("error.import.csv_damaged", row=reader.line_num) from exc
 
 
 def _find_columns(first: list[str]) -> tuple[int, int, bool]:
@@ -432,12 +470,16 @@ def _read_row(row: list[str], label_column: int, text_column: int, has_header: b
 
 
 def _make_ticker(progress: Progress | None, total: int) -> Callable[[int], None]:
-    """A function of the count done that reports the fraction done to ``progress``: 0 now, 1 at ``total``."""
-    step = max(1, total // PROGRESS_STEPS)
+    """A function of the amount done that reports the fraction done to ``progress``: 0 now, then
+    each time another hundredth is passed, 1 once ``total`` is reached, never the same twice."""
+    reported = -1  # hundredths
 
     def tick(done: int) -> None:
-        if progress is not None and (done % step == 0 or done >= total):
-            progress(min(1.0, done / total) if total else 1.0)
+        nonlocal reported
+        hundredths = PROGRESS_STEPS if done >= total else done * PROGRESS_STEPS // total
+        if progress is not None and hundredths > reported:
+            reported = hundredths
+            progress(hundredths / PROGRESS_STEPS)
 
     tick(0)
     return tick

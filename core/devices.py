@@ -10,6 +10,7 @@ loading TensorFlow.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import subprocess
@@ -21,6 +22,11 @@ from typing import Any, Callable
 import numpy as np
 
 DEFAULT_BACKEND = "tensorflow"
+# Rows per compiled call. Scoring the text Transformer on its 1,736 test reviews in one call left the
+# server 900 MB larger for good (the attention of every review at once); 256 at a time, 170 MB.
+PREDICT_CHUNK = 256
+MALLOC_ARENAS = 2  # glibc memory pools for all threads together; see limit_malloc_arenas
+M_ARENA_MAX = -8  # mallopt's parameter number for that limit (malloc.h)
 _load_lock = threading.Lock()
 _backend_ready = False  # set once the backend's GPU settings have been applied in this process
 
@@ -51,6 +57,23 @@ def prepare_environment() -> None:
     os.environ.setdefault("KERAS_BACKEND", DEFAULT_BACKEND)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter off the console
     os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")  # JAX: share the GPU with other jobs
+    limit_malloc_arenas()
+
+
+def limit_malloc_arenas() -> None:
+    """Let glibc's allocator keep at most ``MALLOC_ARENAS`` memory pools (Linux; ``MALLOC_ARENA_MAX``
+    in the environment wins).
+
+    By default glibc gives each new thread its own pool, up to eight per core, and a pool keeps what
+    its thread freed. Each visitor's script run is a thread, so a class of visitors left the server
+    holding memory nobody used after they had gone (docs/BENCHMARKS.md, load test).
+    """
+    if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
+        return
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+    except (OSError, AttributeError):  # not glibc (e.g. musl): nothing to limit
+        pass
 
 
 def load_keras() -> Any:
@@ -128,31 +151,66 @@ def compile_predict_fn(model: Any) -> Callable[[np.ndarray], np.ndarray]:
     (a list of arrays for a model with several outputs).
 
     ``model.predict`` builds a data pipeline on every call (about 50 ms here); a traced function
-    costs about a millisecond for the small models of this app.
+    costs about a millisecond for the small models of this app. A batch larger than ``PREDICT_CHUNK``
+    rows is run ``PREDICT_CHUNK`` rows at a time.
     """
+    return _in_chunks(_compile_predict_fn(model))
+
+
+def _in_chunks(predict: Callable[[np.ndarray], Any]) -> Callable[[np.ndarray], Any]:
+    def predict_in_chunks(batch: np.ndarray) -> Any:
+        batch = np.asarray(batch)
+        if len(batch) <= PREDICT_CHUNK:
+            return predict(batch)
+        parts = [predict(batch[i:i + PREDICT_CHUNK]) for i in range(0, len(batch), PREDICT_CHUNK)]
+        if isinstance(parts[0], list):  # a model with several outputs
+            return [np.concatenate(output) for output in zip(*parts)]
+        return np.concatenate(parts)
+
+    return predict_in_chunks
+
+
+def _compile_predict_fn(model: Any) -> Callable[[np.ndarray], Any]:
     backend = backend_name()
     dtype = input_dtype(model)
+    token_ids = dtype.startswith("int") and len(model.input_shape) == 2
     if backend == "tensorflow":
         import tensorflow as tf
 
-        spec = tf.TensorSpec((None, *model.input_shape[1:]), tf.as_dtype(dtype))
-        traced = tf.function(lambda x: model(x, training=False), input_signature=[spec])
-        return lambda batch: _to_numpy(traced(np.asarray(batch, dtype)))
-    if backend == "jax":
+        # Token ids of any length: the batch arrives without its shared padding (see trim_padding).
+        shape = (None, None) if token_ids else (None, *model.input_shape[1:])
+        traced = tf.function(lambda x: model(x, training=False),
+                             input_signature=[tf.TensorSpec(shape, tf.as_dtype(dtype))])
+        run = lambda batch: _to_numpy(traced(batch))  # noqa: E731
+    elif backend == "jax":
         import jax
 
         @jax.jit
-        def run(trainable, non_trainable, x):
+        def run_jitted(trainable, non_trainable, x):
             outputs, _ = model.stateless_call(trainable, non_trainable, x, training=False)
             return outputs
 
-        def predict(batch: np.ndarray) -> np.ndarray:
+        def run(batch: np.ndarray) -> np.ndarray:
             trainable = [v.value for v in model.trainable_variables]
             non_trainable = [v.value for v in model.non_trainable_variables]
-            return _to_numpy(run(trainable, non_trainable, np.asarray(batch, dtype)))
+            return _to_numpy(run_jitted(trainable, non_trainable, batch))
+    else:
+        run = lambda batch: _to_numpy(model.predict_on_batch(batch))  # noqa: E731
+    if token_ids:
+        return lambda batch: run(trim_padding(np.asarray(batch, dtype)))
+    return lambda batch: run(np.asarray(batch, dtype))
 
-        return predict
-    return lambda batch: _to_numpy(model.predict_on_batch(np.asarray(batch, dtype)))
+
+TOKEN_BUCKET = 16  # token batches are cut to a multiple of this, so JAX compiles a handful of lengths
+
+
+def trim_padding(ids: np.ndarray) -> np.ndarray:
+    """``ids`` (N, L) without the trailing padding columns that every row shares, kept to a multiple of
+    ``TOKEN_BUCKET``. The text models mask padding (attention, means and the GRU skip it), so the
+    answer is the same, and a 20-character review costs a sixth of the 128 tokens it was padded to."""
+    used = np.flatnonzero(ids.any(axis=0))
+    length = used[-1] + 1 if used.size else 1
+    return ids[:, : min(ids.shape[1], -(-length // TOKEN_BUCKET) * TOKEN_BUCKET)]
 
 
 def input_dtype(model: Any) -> str:

@@ -37,12 +37,14 @@ def wrap_model(model: Any, card: dict[str, Any] | None = None) -> LoadedModel:
 
 
 def load_model_file(path: Path | str, card: dict[str, Any] | None = None) -> LoadedModel:
-    """Load a ``.keras`` file written by this app (custom layers included)."""
+    """Load a ``.keras`` file written by this app (custom layers included): a shipped model or one the
+    app trained and filed in the run store. Nobody can upload a model file; ``safe_mode`` still
+    refuses any Python code (a ``Lambda`` layer's) a file might carry."""
     import models.layers  # noqa: F401  registers the custom layers with Keras's loader
     import models.speech_layers  # noqa: F401
     import models.text_layers  # noqa: F401
 
-    model = load_keras().saving.load_model(path, compile=False)
+    model = load_keras().saving.load_model(path, compile=False, safe_mode=True)
     return wrap_model(model, card)
 
 

@@ -6,11 +6,18 @@ runs its work function in a worker thread; the work function hands ``JobContext.
 batch and epoch, and it ends training within one batch when someone presses Stop or a cap is hit.
 
 The runner enforces its limits itself (running jobs per device, epochs, wall time), whatever the
-widgets allowed, and a failing job is recorded with its reason without disturbing the others.
+widgets allowed, and a failing job is recorded with its reason without disturbing the others; a
+job that runs out of memory fails with the reason "error.out_of_memory".
+
+Pages talk to ``JobBackend``, the few methods they need; ``JobRunner`` is its implementation inside
+the server process. Its hooks file each job in the run store as it is queued, starts, finishes an
+epoch and ends, so a server killed mid-training leaves a run, with its epochs so far, that the store
+marks interrupted when it next opens.
 """
 
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
 import threading
@@ -19,7 +26,7 @@ import traceback
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any, Callable
+from typing import Any, Callable, Protocol, runtime_checkable
 
 from core.errors import UserError
 
@@ -121,17 +128,71 @@ class Job:
 class JobContext:
     """What a work function receives: its job, and the Keras callback to pass to ``fit``."""
 
-    def __init__(self, job: Job, max_wall_s: float, max_epochs: int) -> None:
+    def __init__(self, job: Job, max_wall_s: float, max_epochs: int,
+                 on_epoch: EpochHook | None = None) -> None:
         self.job = job
-        self.callback = _make_progress_callback(job, max_wall_s, max_epochs)
+        self.callback = _make_progress_callback(job, max_wall_s, max_epochs, on_epoch)
 
 
 WorkFn = Callable[[JobContext], dict[str, Any]]
 FinishHook = Callable[[Job, JobStatus], None]  # called once per job, with its final status
+StatusHook = Callable[[Job, JobStatus], None]  # called as a job is queued, then as it starts running
+EpochHook = Callable[[Job], None]  # called in the training thread after each epoch is recorded
 
 
-def _make_progress_callback(job: Job, max_wall_s: float, max_epochs: int) -> Any:
-    """Build the Keras callback that records progress into ``job`` and enforces Stop and the caps."""
+@runtime_checkable
+class JobBackend(Protocol):
+    """What pages need from whatever runs training jobs: submit, watch, stop.
+
+    ``JobRunner`` runs jobs in threads of the server process. A backend on a shared GPU pool (Ray,
+    say; docs/SCALING.md) would implement the same methods: ``submit`` sends the work function
+    (a closure over a frozen job spec, which cloudpickle ships) as a Ray task asking for a share
+    of a GPU (``num_gpus=0.25``) and returns a ``Job`` mirror at once; the task's progress callback pushes batch
+    and epoch metrics to a small actor, and a thread in the server copies them into the mirror, so
+    ``get``, ``jobs`` and the live panel work unchanged; ``stop`` sets a flag in that actor which
+    the callback reads after each batch; the trained model comes back as the bytes of a ``.keras``
+    file; ``counts`` and ``queue_position`` read the backend's own queue. The run-store hooks stay
+    in the server, so the history is written in one place.
+    """
+
+    def submit(self, task: str, config: dict[str, Any], work: WorkFn, epochs: int, owner: str = "",
+               batch_size: int = 0) -> Job:
+        """Queue a job; raise ``UserError`` for settings out of range."""
+
+    def stop(self, job_id: int) -> None:
+        """Ask a job to stop after its current batch, or never to start."""
+
+    def get(self, job_id: int) -> Job | None:
+        """The job with this id, if the backend still holds it."""
+
+    def jobs(self) -> list[Job]:
+        """All jobs held, oldest first."""
+
+    def queue_position(self, job_id: int) -> int | None:
+        """1 for the next queued job to start; None if not queued."""
+
+    def counts(self) -> dict[str, int]:
+        """How many jobs are "running" and "queued" now."""
+
+    def wait(self, job_id: int, timeout: float | None = None) -> Job | None:
+        """Block until the job has finished; None on timeout."""
+
+
+def describe_failure(exc: BaseException) -> str:
+    """The ``Job.error`` for an exception: a translation key where the reader can act on it."""
+    if isinstance(exc, UserError):
+        return exc.key
+    # TensorFlow's ResourceExhaustedError, torch's OutOfMemoryError, JAX's RESOURCE_EXHAUSTED:
+    # named here rather than imported, so this module needs no framework.
+    if (isinstance(exc, MemoryError) or type(exc).__name__ in ("ResourceExhaustedError", "OutOfMemoryError")
+            or "RESOURCE_EXHAUSTED" in str(exc)):
+        return "error.out_of_memory"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _make_progress_callback(job: Job, max_wall_s: float, max_epochs: int, on_epoch: EpochHook | None = None) -> Any:
+    """Build the Keras callback that records progress into ``job`` and enforces Stop and the caps;
+    ``on_epoch`` (the run store) sees each finished epoch, so a crash keeps the epochs done."""
     from core.devices import load_keras
 
     keras = load_keras()
@@ -157,6 +218,11 @@ def _make_progress_callback(job: Job, max_wall_s: float, max_epochs: int) -> Any
             with job.lock:
                 job.epoch_metrics.append({"epoch": epoch + 1, "seconds": time.time() - job.train_started_at,
                                           **{k: float(v) for k, v in (logs or {}).items()}})
+            if on_epoch is not None:
+                try:
+                    on_epoch(job)
+                except Exception:  # a store that cannot keep up must not end the training
+                    log.error("recording epoch %s of job %s failed:\n%s", epoch + 1, job.id, traceback.format_exc())
             if epoch + 1 >= max_epochs and not self.model.stop_training:
                 self._stop("epoch_cap")
 
@@ -173,16 +239,25 @@ def _make_progress_callback(job: Job, max_wall_s: float, max_epochs: int) -> Any
 
 
 class JobRunner:
-    """A process-wide, thread-safe queue of training jobs with a cap on how many run at once."""
+    """A process-wide, thread-safe queue of training jobs with a cap on how many run at once: the
+    in-process ``JobBackend``.
+
+    ``on_status`` runs as a job is queued (in the submitting thread) and as it starts (in its worker
+    thread); ``on_epoch`` after each epoch (in the training thread); ``on_finish`` once with the final
+    status. A hook that raises is logged and the job goes on.
+    """
 
     def __init__(self, max_running: int = DEFAULT_MAX_RUNNING, max_wall_s: float = DEFAULT_MAX_WALL_S,
-                 max_epochs: int = DEFAULT_MAX_EPOCHS, on_finish: FinishHook | None = None) -> None:
+                 max_epochs: int = DEFAULT_MAX_EPOCHS, on_finish: FinishHook | None = None,
+                 on_status: StatusHook | None = None, on_epoch: EpochHook | None = None) -> None:
         if max_running < 1:
             raise ValueError("max_running must be at least 1")
         self.max_running = max_running
         self.max_wall_s = max_wall_s
         self.max_epochs = max_epochs
         self.on_finish = on_finish
+        self.on_status = on_status
+        self.on_epoch = on_epoch
         self._jobs: OrderedDict[int, Job] = OrderedDict()
         self._work: dict[int, WorkFn] = {}
         self._ids = itertools.count(1)
@@ -203,6 +278,7 @@ class JobRunner:
             self._jobs[job.id] = job
             self._work[job.id] = work
             self._forget_old_jobs()
+        self._call_hook(self.on_status, job, JobStatus.QUEUED)  # before a worker can report it running
         self._dispatch()
         return job
 
@@ -269,16 +345,18 @@ class JobRunner:
     def _run(self, job: Job, work: WorkFn) -> None:
         status, error = JobStatus.FAILED, ""
         try:
-            result = work(JobContext(job, self.max_wall_s, self.max_epochs))
+            self._call_hook(self.on_status, job, JobStatus.RUNNING)
+            result = work(JobContext(job, self.max_wall_s, self.max_epochs, self.on_epoch))
             with job.lock:
                 job.result.update(result)
             status = JobStatus.STOPPED if job.stop_reason else JobStatus.DONE
-        except UserError as exc:
-            error = exc.key
         except Exception as exc:  # a broken job must never take the runner or other jobs down
-            log.error("job %s failed:\n%s", job.id, traceback.format_exc())
-            error = f"{type(exc).__name__}: {exc}"
+            error = describe_failure(exc)
+            if not isinstance(exc, UserError):
+                log.error("job %s failed:\n%s", job.id, traceback.format_exc())
         finally:
+            if error == "error.out_of_memory":
+                gc.collect()  # hand the failed job's arrays back before the next job starts
             self._finish(job, status, error)
             self._dispatch()
 
@@ -287,13 +365,18 @@ class JobRunner:
         # finished job also sees its run id.
         with job.lock:
             job.error, job.finished_at = error, time.time()
-        if self.on_finish is not None:
-            try:
-                self.on_finish(job, status)
-            except Exception:  # recording a run must not turn a finished job into a crash
-                log.error("recording job %s failed:\n%s", job.id, traceback.format_exc())
+        self._call_hook(self.on_finish, job, status)
         with job.lock:
             job.status = status
+
+    @staticmethod
+    def _call_hook(hook: StatusHook | None, job: Job, status: JobStatus) -> None:
+        if hook is None:
+            return
+        try:
+            hook(job, status)
+        except Exception:  # recording a run must not turn a job into a crash
+            log.error("recording job %s as %s failed:\n%s", job.id, status.value, traceback.format_exc())
 
     def _forget_old_jobs(self) -> None:
         finished = [j.id for j in self._jobs.values() if j.status.finished]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from core.i18n import translate
+from core.markdown import escape_markdown
 from core.runstore import RunRecord
 
 FAMILY_USE = {"mnist": "digits", "fashion": "clothes", "cifar10": "photos", "speech": "speech", "text": "text",
@@ -65,7 +66,9 @@ def build_model_card(record: RunRecord, lang: str, class_names: Sequence[str] = 
     else:
         sections.append(tr("no_score", status=record.status))
     if per_class_accuracy:
-        sections.append(_table([(name, f"{value:.1%}") for name, value in zip(class_names, per_class_accuracy)]))
+        # A class data set's labels are the teacher's own text: "|" would break the table, "![…](…)" load a picture.
+        sections.append(_table([(escape_markdown(name), f"{value:.1%}")
+                                for name, value in zip(class_names, per_class_accuracy)]))
     if energy is not None:
         sections += [f"## {tr('energy')}",
                      tr("energy_text", wh=energy.watt_hours, watts=energy.watts, grams=energy.grams_co2e,

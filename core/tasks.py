@@ -133,8 +133,34 @@ def make_training_work(spec: Any) -> WorkFn:
     return work
 
 
+def record_job_status(store: RunStore, job: Job, status: JobStatus) -> None:
+    """File a job in the run store as it is queued and note the run id; mark it running when it
+    starts. A server that dies before the job ends leaves the row, which the store then marks
+    interrupted."""
+    if "experiment" in job.config:  # story-page experiments are not runs (see ``record_job``)
+        return
+    if job.run_id is not None:
+        store.set_status(job.run_id, status.value)
+        return
+    config = job.config
+    # The data source is filled in at the end, from the data the job actually read.
+    run_id = store.start(RunRecord(task=job.task, status=status.value, config=config,
+                                   seed=config.get("train", {}).get("seed"), created_at=job.submitted_at))
+    with job.lock:
+        job.run_id = run_id
+
+
+def record_job_epoch(store: RunStore, job: Job) -> None:
+    """Keep the epoch ``job`` has just finished in its run, so a crash keeps the curve so far."""
+    with job.lock:
+        run_id, epoch, metrics = job.run_id, len(job.epoch_metrics), job.epoch_metrics[-1]
+    if run_id is not None:
+        store.add_epoch(run_id, epoch, metrics)
+
+
 def record_job(store: RunStore, job: Job, status: JobStatus) -> None:
-    """File a finished job in the run store (with its model when it has one) and note the run id.
+    """File a finished job in the run store (with its model when it has one) and note the run id:
+    fill in the row ``record_job_status`` started, or add one.
 
     Experiments of the story pages keep their own results (``core.impact.save_result``) and are not runs.
     """
@@ -150,6 +176,9 @@ def record_job(store: RunStore, job: Job, status: JobStatus) -> None:
         epochs=job.epoch_metrics, test_accuracy=result.get("test_accuracy"),
         test_loss=result.get("test_loss"), params=result.get("params"),
         stop_reason=job.stop_reason, error=job.error)
-    run_id = store.add(record, model=result.get("model"))
+    if job.run_id is None:
+        run_id = store.add(record, model=result.get("model"))
+    else:  # a run deleted from the history while it trained stays deleted
+        run_id = job.run_id if store.finish(job.run_id, record, model=result.get("model")) else None
     with job.lock:
         job.run_id = run_id

@@ -19,6 +19,7 @@ OPTIMIZERS = ("adam", "sgd", "rmsprop")
 MAX_EPOCHS = 50  # a live demo never needs more, and the runner refuses more whatever a widget says
 BATCH_SIZE_RANGE = (8, 2048)
 LEARNING_RATE_RANGE = (1e-5, 1.0)
+SEED_RANGE = (0, 2**32 - 1)  # what NumPy's seeding takes; Keras raises a bare ValueError outside it
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class TrainConfig:
                             min=LEARNING_RATE_RANGE[0], max=LEARNING_RATE_RANGE[1])
         if not 0.0 <= self.label_smoothing < 0.5:
             raise UserError("error.label_smoothing", value=self.label_smoothing)
+        if not SEED_RANGE[0] <= self.seed <= SEED_RANGE[1]:
+            raise UserError("error.seed", value=self.seed, max=SEED_RANGE[1])
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values for the run store."""

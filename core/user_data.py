@@ -14,6 +14,7 @@ import json
 import re
 import threading
 import time
+import unicodedata
 import uuid
 import zipfile
 from dataclasses import asdict, dataclass
@@ -30,7 +31,7 @@ MIN_CLASSES, MAX_CLASSES = 2, 50  # fewer is no classification; more will not fi
 MAX_LABEL_CHARS = 40  # long enough for "Golden retriever", short enough for a chart axis
 MAX_NAME_CHARS = 60
 MAX_SAMPLES = 20_000  # keeps a data set small enough to train on a laptop in the lesson
-ID_PATTERN = re.compile(r"^[0-9a-f]{12}$")
+ID_PATTERN = re.compile(r"[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ class UserDataStore:
         self._lock = threading.Lock()  # one writer at a time: two tabs may edit the same set
 
     def _folder(self, dataset_id: str) -> Path:
-        if not ID_PATTERN.match(dataset_id or ""):
+        # fullmatch: with match, "$" would let an id end in a line break, a folder this store never made.
+        if not (isinstance(dataset_id, str) and ID_PATTERN.fullmatch(dataset_id)):
             raise UserError("error.data.unknown", id=str(dataset_id)[:20])
         return self.root / dataset_id
 
@@ -165,6 +167,8 @@ class UserDataStore:
         """Remove a data set and its folder."""
         folder = self._folder(dataset_id)
         with self._lock:
+            if not folder.is_dir():  # deleted a moment ago, in another tab
+                raise UserError("error.data.unknown", id=dataset_id)
             for path in folder.glob("*"):
                 path.unlink()
             folder.rmdir()
@@ -180,14 +184,33 @@ class UserDataStore:
                 bundle.writestr("data.csv", _texts_as_csv(info.labels, x, y))
             else:
                 encode = _png if info.kind == "image" else _wav
+                folders = _safe_folders(info.labels)
                 for i, (sample, label) in enumerate(zip(x, y)):
-                    bundle.writestr(*encode(f"{_safe_folder(info.labels[label], label)}/{i:05d}", sample))
+                    bundle.writestr(*encode(f"{folders[label]}/{i:05d}", sample))
         return buffer.getvalue()
 
 
 def _safe_folder(label: str, index: int) -> str:
     """A folder name for ``label`` that cannot climb out of the zip: path characters replaced."""
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", label).strip(". ") or f"class_{index}"
+
+
+def _safe_folders(labels: tuple[str, ...]) -> list[str]:
+    """A safe folder name per label, no two that the upload (or a computer that ignores case) would
+    read as one class, and none it skips: the exported zip reads back with every class."""
+    def same(name: str) -> str:
+        return unicodedata.normalize("NFC", name).strip().casefold()
+
+    folders, taken = [], {"__macosx"}  # macOS's own folder, which uploads ignore
+    for index, label in enumerate(labels):
+        folder = base = _safe_folder(label, index)
+        number = 0
+        while same(folder) in taken:  # "a?" and "a_" both become "a_"; "Cat" and "cat" are one on Windows
+            number += 1
+            folder = base[: MAX_LABEL_CHARS - len(f"_{number}")] + f"_{number}"
+        taken.add(same(folder))
+        folders.append(folder)
+    return folders
 
 
 def _png(stem: str, image: np.ndarray) -> tuple[str, bytes]:

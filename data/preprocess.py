@@ -24,6 +24,10 @@ INK_THRESHOLD = 0.1  # grey level (0..1) above which a pixel counts as ink when 
 MIN_INK_PIXELS = 4  # fewer inked pixels than this is an empty canvas, not a digit
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UPLOAD_PIXELS = 40_000_000  # refuses decompression bombs long before memory runs short
+# Pictures are shrunk to this longest side as soon as they are decoded: every later step (colour
+# conversion, squaring, the steps shown on screen) then costs a few MB whatever the upload declared,
+# and the models read 28 or 32 pixels anyway. A 40-megapixel 16-bit PNG took 1 GB without it.
+MAX_WORK_SIDE = 2048
 MIN_UPLOAD_SIDE = 8  # below this there is nothing to scale into a 20×20 box but blur
 
 
@@ -77,10 +81,18 @@ def center_digit(ink: np.ndarray) -> np.ndarray | None:
 
 
 def preprocess_drawing(rgba: np.ndarray | None) -> np.ndarray | None:
-    """The 28×28 model input for a canvas drawing, or None when nothing is drawn."""
+    """The 28×28 model input for a canvas drawing, or None when nothing is drawn.
+
+    The canvas comes from the browser, so anything that is not an (H, W, 4) picture counts as nothing
+    drawn, and values are read as 0..255 levels, NaN as 0.
+    """
     if rgba is None:
         return None
-    return center_digit(ink_from_rgba(rgba))
+    rgba = np.asarray(rgba)
+    if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype.kind not in "buif":
+        return None
+    levels = np.clip(np.nan_to_num(rgba.astype(np.float64), nan=0.0), 0.0, 255.0).astype(np.float32)
+    return center_digit(ink_from_rgba(levels))
 
 
 def _to_pixels(image: Image.Image, mode: str) -> np.ndarray:
@@ -94,6 +106,20 @@ def _to_pixels(image: Image.Image, mode: str) -> np.ndarray:
         ground = Image.new("RGBA", image.size, "white")
         image = Image.alpha_composite(ground, image.convert("RGBA"))
     return np.asarray(image.convert(mode), dtype=np.uint8)
+
+
+def _shrink_to_work_size(image: Image.Image) -> Image.Image:
+    """``image`` decoded, its longest side at most MAX_WORK_SIDE; a JPEG is decoded at that scale directly.
+
+    The peak is the decoded picture and, with transparency, one premultiplied copy that Pillow's
+    resizing makes: at most 2 × 4 bytes × MAX_UPLOAD_PIXELS.
+    """
+    # A JPEG decodes at 1/2, 1/4 or 1/8 scale as long as the sides stay at least this size (thumbnail's
+    # own draft asks for twice the size, which leaves a 6,000-pixel photo whole).
+    image.draft(None, (MAX_WORK_SIDE, MAX_WORK_SIDE))
+    image.thumbnail((MAX_WORK_SIDE, MAX_WORK_SIDE))
+    image.load()
+    return image
 
 
 def decode_upload(payload: bytes, formats: tuple[str, ...] = ("PNG", "JPEG"), colour: bool = False) -> np.ndarray:
@@ -115,13 +141,14 @@ def decode_upload(payload: bytes, formats: tuple[str, ...] = ("PNG", "JPEG"), co
                 raise UserError("error.upload_too_small", width=image.width, height=image.height,
                                 min=MIN_UPLOAD_SIDE)
             image.seek(0)  # first frame of an animation
-            image.load()
-            return _to_pixels(ImageOps.exif_transpose(image), "RGB" if colour else "L")
+            return _to_pixels(ImageOps.exif_transpose(_shrink_to_work_size(image)), "RGB" if colour else "L")
     except UserError:
         raise
     except UnidentifiedImageError as exc:
         raise UserError("error.upload_not_image") from exc
-    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:  # Pillow's own check, at opening: a header claims gigapixels
+        raise UserError("error.upload_bomb", max=MAX_UPLOAD_PIXELS) from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise UserError("error.upload_corrupt") from exc
 
 

@@ -138,9 +138,31 @@ def build_model(config: TextConfig, tokenizer: Tokenizer | None = None) -> keras
     return keras.Model(ids, outputs, name=f"text_{config.kind}")
 
 
+def build_ensemble(members: list[keras.Model]) -> keras.Model:
+    """One model whose answer is the mean of the probabilities of ``members``: the same architecture
+    trained from different random starts, reading the same tokens. Each member keeps its own layers
+    (named "member_1", "member_2", …), so its vocabulary and attention stay readable."""
+    ids = keras.Input(shape=(seq_len_of(members[0]),), dtype="int32", name="token_ids")
+    bare = []
+    for number, member in enumerate(members, start=1):
+        # A copy that was never compiled: a trained member would carry its optimiser into the file.
+        copy = type(member).from_config({**member.get_config(), "name": f"member_{number}"})
+        copy.set_weights(member.get_weights())
+        bare.append(copy)
+    outputs = keras.layers.Average(name="probabilities")([member(ids) for member in bare])
+    return keras.Model(ids, outputs, name="text_ensemble")
+
+
+def ensemble_members(model: keras.Model) -> list[keras.Model]:
+    """The members of an ensemble from ``build_ensemble``, first member first; ``[model]`` otherwise."""
+    members = [layer for layer in model.layers if layer.name.startswith("member_")]
+    return sorted(members, key=lambda member: int(member.name.split("_")[1])) or [model]
+
+
 def tokenizer_of(model: keras.Model) -> Tokenizer:
-    """The tokenizer a text model was trained with, read from its "vocabulary" layer."""
-    return model.get_layer("vocabulary").tokenizer
+    """The tokenizer a text model was trained with, read from its "vocabulary" layer (an ensemble's
+    members share one)."""
+    return ensemble_members(model)[0].get_layer("vocabulary").tokenizer
 
 
 def seq_len_of(model: keras.Model) -> int:
@@ -149,14 +171,16 @@ def seq_len_of(model: keras.Model) -> int:
 
 
 def block_names(model: keras.Model) -> list[str]:
-    """Names of the encoder blocks, "block_1" first; empty for the baselines."""
-    names = [layer.name for layer in model.layers if layer.name.startswith("block_")]
+    """Names of the encoder blocks, "block_1" first (of an ensemble's first member); empty for the baselines."""
+    names = [layer.name for layer in ensemble_members(model)[0].layers if layer.name.startswith("block_")]
     return sorted(names, key=lambda name: int(name.split("_")[1]))
 
 
-def attention_maps(model: keras.Model, ids: np.ndarray) -> list[np.ndarray]:
-    """The attention weights of every block for one row of token ids: [(heads, L, L)], block 1 first."""
+def attention_maps(model: keras.Model, ids: np.ndarray, member: int = 0) -> list[np.ndarray]:
+    """The attention weights of every block for one row of token ids: [(heads, L, L)], block 1 first;
+    of the ensemble member numbered ``member`` from 0 when ``model`` is an ensemble."""
     ids = np.asarray(ids, dtype=np.int32).reshape(1, -1)
+    model = ensemble_members(model)[member]
     x = model.get_layer("embedding")(ids)
     maps = []
     for name in block_names(model):

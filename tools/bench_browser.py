@@ -49,15 +49,20 @@ def _wait_healthy(url: str, timeout: float = 120) -> float:
     raise TimeoutError("the server did not become healthy")
 
 
+def start_app(port: int, home: str, *options: str, log=subprocess.DEVNULL) -> subprocess.Popen:
+    """``streamlit run app.py`` on loopback at ``port``, offline, with its run history in ``home``;
+    ``options`` are more ``--server.x value`` pairs."""
+    env = {**os.environ, "NEURALSTAGE_HOME": home, "NEURALSTAGE_OFFLINE": "1"}
+    return subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true", *options],
+                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
 def bench_browser(port: int = 8765) -> dict:
     """Start the app, open it in Chromium, and return the timings and memory figures."""
     from playwright.sync_api import sync_playwright
 
-    env = {**os.environ, "NEURALSTAGE_HOME": tempfile.mkdtemp(prefix="neuralstage-bench-"),
-           "NEURALSTAGE_OFFLINE": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                               "--server.address", "127.0.0.1", "--server.headless", "true"],
-                              cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = start_app(port, tempfile.mkdtemp(prefix="neuralstage-bench-"))
     url = f"http://127.0.0.1:{port}"
     try:
         health_s = _wait_healthy(url)

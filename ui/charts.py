@@ -17,6 +17,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from core.chart_text import Summary
+from core.markdown import escape_params
 from ui.state import t
 
 OKABE_ITO = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
@@ -34,7 +35,7 @@ def style_figure(fig: go.Figure, height: int) -> go.Figure:
 
 def render_summary(summary: Summary, container=st) -> None:
     """Write a chart's one-sentence summary as a caption in ``container``, in the visitor's language."""
-    container.caption(t(summary.key, **summary.values))
+    container.caption(t(summary.key, **escape_params(summary.values)))  # names may be a class's own labels
 
 
 def plot_training_curves(batch_metrics: Sequence[dict], epoch_metrics: Sequence[dict],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.markdown import escape_markdown
 from ui.state import t
 
 DIGITS = [str(d) for d in range(10)]
@@ -51,7 +52,7 @@ def render_data_note(dataset: str, source: str) -> None:
         from ui.state import get_user_data
 
         info = get_user_data().info(source.split(":", 1)[1])
-        st.caption(t("data.note.class", name=info.name, n=info.size, classes=len(info.labels)))
+        st.caption(t("data.note.class", name=escape_markdown(info.name), n=info.size, classes=len(info.labels)))
         return
     if dataset == "text":
         from data.text import load_text

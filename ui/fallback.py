@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.jobs import JobStatus
+from core.runstore import IN_PROGRESS
 from ui.replay import render_replay_view, start_replay
 from ui.state import get_runner, get_store, t
 
@@ -42,7 +43,9 @@ def render_fallback(job_id: int) -> None:
     live = get_runner().get(job_id)
     if live is None or live.status is JobStatus.DONE:
         return
-    stored = [r for r in get_store().list(task=live.task) if r.epochs_done and r.id != live.run_id]
+    # Runs still training (another visitor's) keep their curves so far in the store too: not those.
+    stored = [r for r in get_store().list(task=live.task)
+              if r.epochs_done and r.id != live.run_id and r.status not in IN_PROGRESS]
     with st.container(border=True, key=f"fallback_{job_id}"):
         st.markdown(t("fallback.title"))
         row = st.container(horizontal=True)

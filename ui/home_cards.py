@@ -20,6 +20,7 @@ PAGES = (  # (page file, icon, translation stem)
     ("app_pages/scale.py", ":material/stacked_bar_chart:", "home.card.scale"),
     ("app_pages/runs.py", ":material/history:", "home.card.runs"),
     ("app_pages/datasets.py", ":material/dataset:", "home.card.datasets"),
+    ("app_pages/knowledge.py", ":material/hub:", "home.card.knowledge"),
 )
 
 

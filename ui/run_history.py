@@ -1,4 +1,4 @@
-"""The run history: a table of every finished run, curves of the chosen ones side by side."""
+"""The run history: a table of every run, curves of the chosen ones side by side."""
 
 from __future__ import annotations
 
@@ -100,7 +100,8 @@ def render_run_history() -> None:
                  column_config={t("runs.col.accuracy"): st.column_config.NumberColumn(format="percent")})
     ids = [r.id for r in runs]
     render_replay(ids)  # above the comparison chart, so a replay's first frame is not held up behind it
-    chosen = st.multiselect(t("runs.compare"), ids, default=ids[:3], format_func=lambda i: f"#{i}")
+    with_curves = [r.id for r in runs if r.epochs_done]  # runs still queued or running have none yet
+    chosen = st.multiselect(t("runs.compare"), ids, default=with_curves[:3], format_func=lambda i: f"#{i}")
     if chosen:
         records = [store.get(i) for i in chosen]
         st.plotly_chart(plot_run_comparison(records, "val_accuracy", t("runs.val_accuracy"), t("chart.epoch")))

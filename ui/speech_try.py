@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from core.audio import LISTEN_SPEEDS, predict_listening
 from core.chart_text import summarize_over_time, summarize_waveform
 from core.errors import SINGLE_FILE_MB, UserError
 from data.speech_format import SAMPLE_RATE
@@ -85,8 +86,18 @@ def _render_answer(picked: PickedModel, clip: np.ndarray) -> None:
     from models.speech_rnn import HOP
 
     names = speech_class_names()
-    winner, left = render_prediction(picked.model.predict_one(clip), names, t("speech.try.prediction"),
+    listen = st.toggle(t("speech.try.listen"), value=True, key=f"{KEY}_listen", help=t("speech.try.listen_help"))
+    if listen:
+        probabilities, per_speed = predict_listening(picked.model.predict_batch, clip[None])
+        probabilities, per_speed = probabilities[0], per_speed[0]
+    else:
+        probabilities = picked.model.predict_one(clip)
+    winner, left = render_prediction(probabilities, names, t("speech.try.prediction"),
                                      t("speech.try.top3"), key=f"{KEY}_top3")
+    if listen:
+        heard = " · ".join(t("speech.try.heard_at", speed=speed, name=names[int(np.argmax(p))], p=float(np.max(p)))
+                           for speed, p in zip(LISTEN_SPEEDS, per_speed))
+        st.caption(t("speech.try.listened", heard=heard))
     left.caption(t("speech.try.hears"))
     left.audio(clip, sample_rate=SAMPLE_RATE)
     st.plotly_chart(plot_waveform(clip, SAMPLE_RATE, {"time": t("speech.time"), "amplitude": t("speech.amplitude")}),
@@ -113,6 +124,7 @@ def render_honesty_note(shipped: list[str]) -> None:
     for name in shipped:
         for result in read_model_card(name).get("real_speech", []):
             lines.append(t("speech.real_measured", n=result["n"], accuracy=result["accuracy"],
+                           one_speed=result.get("accuracy_one_speed", result["accuracy"]),
                            data=t(f"speech.real_data.{result['data']}")))
     st.info("\n\n".join(lines), icon=":material/record_voice_over:")
 

@@ -14,7 +14,7 @@ from functools import partial
 import streamlit as st
 
 from core.i18n import normalize_language, translate
-from core.jobs import DEFAULT_MAX_RUNNING, JobRunner
+from core.jobs import DEFAULT_MAX_RUNNING, JobBackend, JobRunner
 from core.runstore import RunStore
 
 
@@ -25,14 +25,17 @@ def get_store() -> RunStore:
 
 
 @st.cache_resource(show_spinner=False)
-def get_runner() -> JobRunner:
-    """The process-wide job runner; finished jobs are filed in the run store."""
-    from core.tasks import record_job
+def get_runner() -> JobBackend:
+    """The process-wide job runner (in-process threads); jobs are filed in the run store as they are
+    queued, start, finish each epoch and end. A distributed backend would be returned here instead
+    (docs/SCALING.md)."""
+    from core.tasks import record_job, record_job_epoch, record_job_status
 
     max_running = int(os.environ.get("NEURALSTAGE_MAX_JOBS", DEFAULT_MAX_RUNNING))
     max_wall_s = float(os.environ.get("NEURALSTAGE_MAX_JOB_SECONDS", 600))
-    return JobRunner(max_running=max_running, max_wall_s=max_wall_s,
-                     on_finish=partial(record_job, get_store()))
+    store = get_store()
+    return JobRunner(max_running=max_running, max_wall_s=max_wall_s, on_status=partial(record_job_status, store),
+                     on_epoch=partial(record_job_epoch, store), on_finish=partial(record_job, store))
 
 
 def current_language() -> str:

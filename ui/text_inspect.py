@@ -20,7 +20,7 @@ MEAN_OF_HEADS = -1  # the head choice that averages every head of the block
 
 def render_attention(picked: PickedModel) -> None:
     """Block and head pickers over the attention heatmap of the sentence from the Try tab."""
-    from models.text_transformer import attention_maps, block_names
+    from models.text_transformer import attention_maps, block_names, ensemble_members
 
     if not block_names(picked.model.model):
         st.info(t("text.inside.no_attention", family=t(f"family.{picked.family}")), icon=":material/info:")
@@ -34,8 +34,15 @@ def render_attention(picked: PickedModel) -> None:
     except UserError as exc:
         st.error(t(exc.key, **exc.params), icon=":material/text_fields:")
         return
-    maps = attention_maps(picked.model.model, reading.ids)
     tr = bound_translator()
+    members = len(ensemble_members(picked.model.model))
+    member = 0
+    if members > 1:
+        member = st.segmented_control(t("text.inside.member"), range(members), default=0, key=f"{KEY}_member",
+                                      format_func=lambda m: tr("text.inside.member_n", n=m + 1),
+                                      help=t("text.inside.member_help", n=members))
+        member = 0 if member is None else min(member, members - 1)
+    maps = attention_maps(picked.model.model, reading.ids, member)
     st.caption(t("text.inside.sentence", text=text if len(text) <= 80 else text[:80] + "…"))
     left, right = st.columns(2)
     block = left.segmented_control(t("text.inside.block"), range(len(maps)), default=len(maps) - 1,

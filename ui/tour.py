@@ -11,6 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from core.markdown import escape_markdown
 from core.tour import STEPS, TourStep, neighbours, parse_step, step_at, total_minutes
 from ui.presenter import is_presenting
 from ui.state import current_language, t
@@ -56,7 +57,7 @@ def _current_step(page: str) -> int | None:
         number = parse_step(raw)
         if number is None:
             end_tour()
-            st.warning(t("tour.bad_step", raw=raw[:20], count=len(STEPS)), icon=":material/signpost:")
+            st.warning(t("tour.bad_step", raw=escape_markdown(raw[:20]), count=len(STEPS)), icon=":material/signpost:")
             return None
         st.session_state[STEP_KEY] = number
         if not _shows(step_at(number), page):

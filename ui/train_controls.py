@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import UserError
+from core.markdown import escape_params
 from core.training import MAX_EPOCHS, OPTIMIZERS, TrainConfig
 from ui.datasets import dataset_name, unavailable
 from ui.presenter import advanced_area
@@ -96,6 +97,6 @@ def render_start_button(spec: Any, key: str) -> bool:
     try:
         spec.validate()
     except UserError as exc:  # e.g. no language chosen, or blocks that leave nothing of a 28×28 image
-        st.error(t(exc.key, **exc.params), icon=":material/warning:")
+        st.error(t(exc.key, **escape_params(exc.params)), icon=":material/warning:")
         return False
     return st.button(t("train.start"), type="primary", icon=":material/play_arrow:", key=f"{key}_start")

@@ -7,6 +7,7 @@ from typing import Callable
 import streamlit as st
 
 from core.errors import UserError
+from core.markdown import escape_params
 from core.tasks import ImageJobSpec, make_training_work
 from ui.datasets import render_data_note
 from ui.fallback import render_fallback
@@ -32,7 +33,7 @@ def render_training_tab(render_form: Callable[[], tuple[ImageJobSpec, bool]], jo
                                           batch_size=spec.train.batch_size)
                 st.session_state[job_key] = job.id
             except UserError as exc:
-                st.error(t(exc.key, **exc.params))
+                st.error(t(exc.key, **escape_params(exc.params)))
         if job_key in st.session_state:
             render_job_panel(st.session_state[job_key])
             render_fallback(st.session_state[job_key])

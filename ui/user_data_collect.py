@@ -8,6 +8,7 @@ import numpy as np
 import streamlit as st
 
 from core.errors import UserError
+from core.markdown import escape_markdown, escape_params
 from core.user_data import DatasetInfo
 from ui.state import bound_translator, get_user_data, t
 
@@ -36,19 +37,26 @@ def _create(name: str, kind: str, labels: str) -> None:
         parts = labels.replace("，", ",").split(",") if labels.strip() else []
         info = get_user_data().save(name, kind, parts, empty, np.zeros(0, np.int64), "collected")
     except UserError as exc:
-        st.error(t(exc.key, **exc.params), icon=":material/warning:")
+        st.error(t(exc.key, **escape_params(exc.params)), icon=":material/warning:")
         return
     st.session_state["dataset_chosen"] = info.id
-    st.success(t("data.collect.created", name=info.name, count=len(info.labels)), icon=":material/check_circle:")
+    st.success(t("data.collect.created", name=escape_markdown(info.name), count=len(info.labels)),
+               icon=":material/check_circle:")
+
+
+def _shown(info: DatasetInfo, label: int) -> str:
+    """The class name as Markdown that shows it exactly as the teacher typed it."""
+    return escape_markdown(info.labels[label])
 
 
 def _add(info: DatasetInfo, label: int, sample: np.ndarray) -> None:
     try:
         updated = get_user_data().add_samples(info.id, sample[None], [label])
     except UserError as exc:
-        st.error(t(exc.key, **exc.params), icon=":material/warning:")
+        st.error(t(exc.key, **escape_params(exc.params)), icon=":material/warning:")
         return
-    st.toast(t("data.collect.added", label=info.labels[label], count=updated.counts[label]), icon=":material/add:")
+    st.toast(t("data.collect.added", label=_shown(info, label), count=updated.counts[label]),
+             icon=":material/add:")
 
 
 def _render_drawing(info: DatasetInfo, label: int) -> None:
@@ -62,7 +70,7 @@ def _render_drawing(info: DatasetInfo, label: int) -> None:
                        return_image_data=True)
     if result is not None and result.image_data is not None:
         st.session_state[DRAWING_KEY] = np.asarray(result.image_data)
-    if st.button(t("data.collect.add_drawing", label=info.labels[label]), icon=":material/add:",
+    if st.button(t("data.collect.add_drawing", label=_shown(info, label)), icon=":material/add:",
                  key=f"{KEY}_add_drawing", type="primary"):
         drawing = preprocess_drawing(st.session_state.get(DRAWING_KEY))
         if drawing is None:
@@ -79,29 +87,30 @@ def _render_photo(info: DatasetInfo, label: int) -> None:
     from data.preprocess import decode_upload
 
     photo = st.camera_input(t("data.collect.photo"), key=f"{KEY}_camera_{label}")
-    if photo is not None and st.button(t("data.collect.add_photo", label=info.labels[label]),
+    if photo is not None and st.button(t("data.collect.add_photo", label=_shown(info, label)),
                                        icon=":material/add_a_photo:", key=f"{KEY}_add_photo"):
         try:
             _add(info, label, shrink_to_grid(decode_upload(photo.getvalue(), formats=("PNG", "JPEG"))))
         except UserError as exc:
-            st.error(t(exc.key, **exc.params), icon=":material/warning:")
+            st.error(t(exc.key, **escape_params(exc.params)), icon=":material/warning:")
 
 
 def _render_recording(info: DatasetInfo, label: int) -> None:
     from core.audio import decode_audio, prepare_clip
 
-    recording = st.audio_input(t("data.collect.record", label=info.labels[label]), key=f"{KEY}_audio_{label}")
-    if recording is not None and st.button(t("data.collect.add_recording", label=info.labels[label]),
+    recording = st.audio_input(t("data.collect.record", label=_shown(info, label)), key=f"{KEY}_audio_{label}")
+    if recording is not None and st.button(t("data.collect.add_recording", label=_shown(info, label)),
                                            icon=":material/add:", key=f"{KEY}_add_audio"):
         try:
             samples, rate = decode_audio(recording.getvalue())
             _add(info, label, prepare_clip(samples, rate).model_input)
         except UserError as exc:
-            st.error(t(exc.key, **exc.params), icon=":material/warning:")
+            st.error(t(exc.key, **escape_params(exc.params)), icon=":material/warning:")
 
 
 def _render_typing(info: DatasetInfo, label: int) -> None:
-    lines = st.text_area(t("data.collect.lines", label=info.labels[label]), key=f"{KEY}_lines", max_chars=20_000)
+    lines = st.text_area(t("data.collect.lines", label=_shown(info, label)), key=f"{KEY}_lines",
+                         max_chars=20_000)
     if st.button(t("data.collect.add_lines"), icon=":material/add:", key=f"{KEY}_add_lines"):
         texts = [line.strip() for line in lines.splitlines() if line.strip()]
         if not texts:
@@ -110,15 +119,17 @@ def _render_typing(info: DatasetInfo, label: int) -> None:
         try:
             get_user_data().add_samples(info.id, np.array(texts), [label] * len(texts))
         except UserError as exc:
-            st.error(t(exc.key, **exc.params), icon=":material/warning:")
+            st.error(t(exc.key, **escape_params(exc.params)), icon=":material/warning:")
             return
-        st.toast(t("data.collect.added_lines", count=len(texts), label=info.labels[label]), icon=":material/add:")
+        st.toast(t("data.collect.added_lines", count=len(texts), label=_shown(info, label)),
+                 icon=":material/add:")
 
 
 def render_collector(info: DatasetInfo) -> None:
     """Pick a class, then add a sample of it the way this kind of data set takes them."""
     label = st.segmented_control(t("data.collect.for_label"), range(len(info.labels)), default=0, required=True,
-                                 format_func=lambda i: f"{info.labels[i]} ({info.counts[i]})", key=f"{KEY}_label")
+                                 format_func=lambda i: f"{escape_markdown(info.labels[i])} ({info.counts[i]})",
+                                 key=f"{KEY}_label")
     label = 0 if label is None else label
     if info.kind == "image":
         tr = bound_translator()

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.chart_text import summarize_confusion, summarize_class_accuracy
 from core.errors import UserError
+from core.markdown import escape_markdown, escape_params
 from core.user_data import DatasetInfo
 from data.speech_format import SAMPLE_RATE
 from ui.charts import plot_confusion, plot_per_class_accuracy, render_summary, tile_images
@@ -58,7 +59,7 @@ def render_class_evaluation(info: DatasetInfo) -> None:
             st.session_state["data_eval"] = (info.id, choice, evaluate_on_data(make_scorer(info.kind, model), x, y,
                                                                                info.labels, aliases))
         except UserError as exc:
-            st.error(t(exc.key, **exc.params), icon=":material/warning:")
+            st.error(t(exc.key, **escape_params(exc.params)), icon=":material/warning:")
     stored = st.session_state.get("data_eval")
     if stored and stored[:2] == (info.id, choice):
         _render_result(info, stored[2])
@@ -68,7 +69,7 @@ def _render_result(info: DatasetInfo, evaluation) -> None:
     report, names = evaluation.report, list(evaluation.class_names)
     st.metric(t("data.eval.accuracy", n=len(evaluation.kept)), f"{report.accuracy:.1%}")
     if evaluation.unknown_labels:
-        st.caption(t("data.eval.unknown", labels=", ".join(evaluation.unknown_labels)))
+        st.caption(t("data.eval.unknown", labels=escape_markdown(", ".join(evaluation.unknown_labels))))
     left, right = st.columns([3, 2])
     labels = {"predicted": t("inspect.predicted"), "true": t("inspect.true"), "count": t("inspect.count")}
     left.plotly_chart(plot_confusion(report.confusion, names, labels), key="data_eval_confusion")
@@ -94,7 +95,7 @@ def _render_worst(info: DatasetInfo, evaluation, names: list[str]) -> None:
     elif info.kind == "audio":
         for i, answer in zip(worst[:CLIPS_SHOWN], answers):
             st.audio(x[i], sample_rate=SAMPLE_RATE)
-            st.caption(answer)
+            st.caption(escape_markdown(answer))
     else:
         st.dataframe(pd.DataFrame({t("data.eval.answer"): answers, t("data.col.text"): [str(x[i]) for i in worst]}),
                      hide_index=True, width="stretch")

@@ -10,6 +10,7 @@ import numpy as np
 import streamlit as st
 
 from core.errors import UserError
+from core.markdown import escape_params
 from core.jobs import JobStatus
 from core.user_data import DatasetInfo
 from ui.job_panel import render_job_panel
@@ -52,7 +53,7 @@ def render_class_training(info: DatasetInfo) -> None:
                                           owner=session_id(), batch_size=spec.train.batch_size)
                 st.session_state[JOB_KEY] = job.id
             except UserError as exc:
-                st.error(t(exc.key, **exc.params), icon=":material/warning:")
+                st.error(t(exc.key, **escape_params(exc.params)), icon=":material/warning:")
         if JOB_KEY in st.session_state:
             render_job_panel(st.session_state[JOB_KEY])
 
@@ -105,7 +106,7 @@ def _recorded_sample() -> np.ndarray | None:
         samples, rate = decode_audio(recording.getvalue())
         return prepare_clip(samples, rate).model_input
     except UserError as exc:
-        st.error(t(exc.key, **exc.params), icon=":material/warning:")
+        st.error(t(exc.key, **escape_params(exc.params)), icon=":material/warning:")
         return None
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import UserError
+from core.markdown import escape_markdown, escape_params
 from ui.state import bound_translator, get_user_data, t
 
 KEY = "upload_data"
@@ -31,20 +32,20 @@ def render_upload() -> None:
 def _import(filename: str, payload: bytes, kind: str, name: str) -> None:
     from core.data_import import import_upload
 
-    bar = st.progress(0.0, text=t("data.upload.reading", file=filename))
+    reading = t("data.upload.reading", file=escape_markdown(filename))
+    bar = st.progress(0.0, text=reading)
     try:
         imported = import_upload(filename, payload, kind,
-                                 progress=lambda done: bar.progress(min(1.0, done), text=t("data.upload.reading",
-                                                                                           file=filename)))
+                                 progress=lambda done: bar.progress(min(1.0, done), text=reading))
         info = get_user_data().save(name or filename.rsplit(".", 1)[0], imported.kind, imported.labels,
                                     imported.x, imported.y, f"upload:{filename}")
     except UserError as exc:
         bar.empty()
-        st.error(t(exc.key, **exc.params), icon=":material/warning:")
+        st.error(t(exc.key, **escape_params(exc.params)), icon=":material/warning:")
         return
     bar.empty()
     st.session_state["dataset_chosen"] = info.id
-    st.success(t("data.upload.done", name=info.name, count=info.size, classes=len(info.labels)),
+    st.success(t("data.upload.done", name=escape_markdown(info.name), count=info.size, classes=len(info.labels)),
                icon=":material/check_circle:")
     skipped = imported.report.skipped
     if skipped:

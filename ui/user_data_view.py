@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import UserError
+from core.markdown import escape_markdown, escape_params
 from core.user_data import DatasetInfo
 from ui.charts import tile_images
 from ui.state import get_user_data, t
@@ -48,10 +49,11 @@ def pick_dataset(sets: list[DatasetInfo]) -> DatasetInfo | None:
 def render_preview(info: DatasetInfo) -> None:
     """A few samples of each class, in the form they were stored."""
     _, x, y = get_user_data().load(info.id)
-    st.caption(t("data.preview.counts", counts=", ".join(f"{label} {n}" for label, n in zip(info.labels, info.counts))))
+    st.caption(t("data.preview.counts", counts=escape_markdown(", ".join(f"{label} {n}" for label, n
+                                                                        in zip(info.labels, info.counts)))))
     for index, label in enumerate(info.labels):
         members = np.flatnonzero(y == index)
-        st.markdown(f"**{label}** · {len(members)}")
+        st.markdown(f"**{escape_markdown(label)}** · {len(members)}")
         if not len(members):
             st.caption(t("data.preview.empty"))
         elif info.kind == "image":
@@ -80,9 +82,12 @@ def render_edit(info: DatasetInfo) -> None:
         st.download_button(t("data.edit.export"), get_user_data().export_zip(info.id),
                            file_name=f"neuralstage_data_{info.id}.zip", mime="application/zip",
                            icon=":material/download:", key="data_export")
-        sure = st.checkbox(t("data.edit.sure", name=info.name), key=f"data_sure_{info.id}")
+        sure = st.checkbox(t("data.edit.sure", name=escape_markdown(info.name)), key=f"data_sure_{info.id}")
         if st.button(t("data.edit.delete_set"), icon=":material/delete_forever:", key="data_delete_set", disabled=not sure):
-            get_user_data().delete(info.id)
+            try:
+                get_user_data().delete(info.id)
+            except UserError:
+                pass  # another tab deleted it first: gone either way
             st.session_state.pop("dataset_chosen", None)
             st.rerun()
 
@@ -91,7 +96,7 @@ def _delete_sample(info: DatasetInfo, number: int) -> None:
     try:
         get_user_data().delete_sample(info.id, number)
     except UserError as exc:
-        st.error(t(exc.key, **exc.params), icon=":material/warning:")
+        st.error(t(exc.key, **escape_params(exc.params)), icon=":material/warning:")
         return
     st.toast(t("data.edit.deleted", number=number), icon=":material/delete:")
     st.rerun()

@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 PAGES = ["app_pages/home.py", "app_pages/mnist.py", "app_pages/images.py", "app_pages/speech.py", "app_pages/text.py",
          "app_pages/cases.py", "app_pages/impact.py", "app_pages/scale.py", "app_pages/runs.py",
-         "app_pages/datasets.py"]
+         "app_pages/datasets.py", "app_pages/knowledge.py"]
 
 
 def open_app(lang: str = "en", page: str | None = None) -> AppTest:
@@ -676,6 +676,20 @@ def test_run_history_filters_by_task_and_outcome():
     assert set(at.dataframe[0].value.iloc[:, 1]) == {"fashion-cnn"}
     at.multiselect(key="runs_filter_status").unselect("failed").run()
     assert {kept, other} <= set(at.dataframe[0].value.iloc[:, 0])
+
+
+@pytest.mark.parametrize("lang, word", [("en", "interrupted"), ("zh", "已中断")])
+def test_run_history_shows_a_run_a_crash_interrupted_in_both_languages(lang, word):
+    from core.runstore import RunRecord
+    from ui.state import get_store
+
+    interrupted = get_store().add(RunRecord(task="speech-gru", status="interrupted", config={}))
+    at = open_app(lang, "app_pages/runs.py")
+    assert word in at.multiselect(key="runs_filter_status").options
+    at.multiselect(key="runs_filter_status").select("interrupted").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert interrupted in table.iloc[:, 0].tolist() and set(table.iloc[:, 3]) == {word}
 
 
 def train_class_set(at: AppTest, epochs_key: str, epochs: int):

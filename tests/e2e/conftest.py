@@ -94,18 +94,26 @@ def microphone_digit() -> int:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium driven by Playwright; its microphone plays ``MICROPHONE_WAV`` in a loop."""
+def chromium() -> str:
+    """Where Chromium is; skips, with the reason, where it or Playwright is missing."""
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set NEURALSTAGE_CHROMIUM)")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         pytest.skip("playwright is not installed (pip install -r requirements-dev.txt)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    """Debian's Chromium driven by Playwright; its microphone plays ``MICROPHONE_WAV`` in a loop."""
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         microphone = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
                       f"--use-file-for-fake-audio-capture={MICROPHONE_WAV}"]
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS + microphone)
+        instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS + microphone)
         yield instance
         instance.close()
 

@@ -53,7 +53,7 @@ def save_screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name))
     readme_pictures = {"digits.png": "screenshot.png", "images.png": "screenshot_images.png",
-                       "text.png": "screenshot_text.png"}
+                       "text.png": "screenshot_text.png", "knowledge.png": "screenshot_knowledge.png"}
     if name.startswith("tour_"):  # the README's gallery of the guided tour
         readme_pictures[name] = f"tour/{name}"
     if name in readme_pictures and os.environ.get("NEURALSTAGE_UPDATE_SCREENSHOT") == "1":
@@ -359,3 +359,26 @@ def test_a_class_collects_two_labels_trains_and_reads_a_new_drawing(page, app_ur
         raise
     assert metric_value(page, "The model reads") == "seven"
     save_screenshot(page, "class_data.png")
+
+
+def test_the_knowledge_map_selects_a_clicked_node_and_a_searched_one_leads_to_its_page(page, app_url):
+    page.goto(f"{app_url}/knowledge?lang=en")
+    points = page.locator(".js-plotly-plot .scatterlayer .trace .points path")
+    points.first.wait_for()
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden")
+    point = points.nth(40)
+    point.scroll_into_view_if_needed()
+    box = point.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.get_by_text(re.compile(r"is selected and drawn in full colour")).wait_for()
+    search = page.get_by_role("textbox", name="Find a node")
+    search.fill("GRU")
+    search.press("Enter")
+    page.get_by_role("heading", name="GRU", exact=True).wait_for()
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden")
+    time.sleep(1)  # the map redraws with the selection before the picture
+    save_screenshot(page, "knowledge.png")
+    page.get_by_role("link", name="See it live: Spoken digits (RNN)").click()
+    page.wait_for_url(re.compile(r"/speech\?"))
+    page.get_by_role("heading", name="Spoken digits with recurrent networks").wait_for()
+    assert "lang=en" in page.url

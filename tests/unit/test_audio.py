@@ -153,3 +153,37 @@ def test_unreadable_payloads_name_the_problem():
 
 def test_impossible_sample_rates_are_refused():
     assert error_key(prepare_clip, tone(10, 1.0, 100), 100).key == "error.audio_sample_rate"
+
+
+def test_listening_at_a_faster_speed_raises_the_pitch_and_shortens_the_word_by_the_same_factor():
+    from core.audio import LISTEN_SPEEDS, listen_at_speeds
+
+    clip = prepare_clip(burst_in_noise(SAMPLE_RATE, 1.0, [(0.3, 0.4, 0.5)]), SAMPLE_RATE).model_input
+    variants = listen_at_speeds(clip)
+    assert variants.shape == (len(LISTEN_SPEEDS), CLIP_SAMPLES) and variants.dtype == np.float32
+    for speed, variant in zip(LISTEN_SPEEDS, variants):
+        spectrum = np.abs(np.fft.rfft(variant))
+        peak_hz = np.argmax(spectrum) * SAMPLE_RATE / CLIP_SAMPLES
+        assert peak_hz == pytest.approx(440 * speed, abs=3)
+        loud = np.flatnonzero(np.abs(variant) > 0.1)
+        assert (loud[-1] - loud[0]) / SAMPLE_RATE == pytest.approx(0.4 / speed, abs=0.01)
+    np.testing.assert_array_equal(variants[LISTEN_SPEEDS.index(1.0)], clip)
+
+
+def test_listening_averages_the_answers_at_each_speed_from_one_batch():
+    from core.audio import LISTEN_SPEEDS, predict_listening
+
+    calls = []
+
+    def predict_batch(batch):
+        calls.append(len(batch))
+        # a "model" whose answer depends on the pitch it hears: class 1 when the tone sits above 440 Hz
+        high = np.array([np.argmax(np.abs(np.fft.rfft(x))) * SAMPLE_RATE / CLIP_SAMPLES > 445 for x in batch])
+        return np.stack([1.0 - high, high], axis=1).astype(np.float32)
+
+    clips = np.stack([prepare_clip(tone(440, 0.5, SAMPLE_RATE), SAMPLE_RATE).model_input] * 2)
+    mean, per_speed = predict_listening(predict_batch, clips)
+    assert calls == [2 * len(LISTEN_SPEEDS)]
+    assert per_speed.shape == (2, len(LISTEN_SPEEDS), 2)
+    np.testing.assert_allclose(per_speed[0, :, 1], [0.0, 0.0, 1.0])  # only the faster listening hears it higher
+    np.testing.assert_allclose(mean, [[2 / 3, 1 / 3]] * 2)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from core.errors import UserError
-from core.jobs import JobRunner, JobStatus
+from core.jobs import JobBackend, JobRunner, JobStatus
 
 X = np.random.default_rng(0).random((256, 8), dtype=np.float32)
 Y = (X.sum(axis=1) > 4).astype(np.int32)
@@ -128,3 +128,51 @@ def test_snapshot_is_independent_of_the_live_job():
     runner.wait(job.id, timeout=60)
     assert len(snap.batch_metrics) < len(job.batch_metrics)
     assert threading.active_count() >= 1
+
+
+def test_a_job_that_runs_out_of_memory_fails_with_a_clear_reason_and_the_next_job_runs():
+    class ResourceExhaustedError(Exception):  # what TensorFlow raises when a tensor does not fit
+        pass
+
+    def greedy(context):
+        raise MemoryError()
+
+    def greedy_on_gpu(context):
+        raise ResourceExhaustedError("OOM when allocating tensor with shape[4096,4096,4096]")
+
+    finished = []
+    runner = JobRunner(on_finish=lambda job, status: finished.append((job.id, status, job.error)))
+    cpu = runner.submit("toy", {}, greedy, epochs=1)
+    gpu = runner.submit("toy", {}, greedy_on_gpu, epochs=1)
+    good = runner.submit("toy", {}, lambda context: {"test_accuracy": 0.5}, epochs=1)
+    runner.wait(good.id, timeout=60)
+    assert finished == [(cpu.id, JobStatus.FAILED, "error.out_of_memory"),
+                        (gpu.id, JobStatus.FAILED, "error.out_of_memory"), (good.id, JobStatus.DONE, "")]
+    assert runner.counts() == {"running": 0, "queued": 0}
+
+
+def test_status_hook_sees_queued_then_running_before_the_finish_hook():
+    events = []
+    runner = JobRunner(max_running=1, on_status=lambda job, status: events.append((job.id, status.value)),
+                       on_finish=lambda job, status: events.append((job.id, status.value)))
+    first = runner.submit("toy", {}, lambda context: time.sleep(0.2) or {}, epochs=1)
+    second = runner.submit("toy", {}, lambda context: {}, epochs=1)
+    runner.wait(second.id, timeout=60)
+    assert [e for e in events if e[0] == first.id] == [(first.id, "queued"), (first.id, "running"), (first.id, "done")]
+    assert [e for e in events if e[0] == second.id] == [(second.id, "queued"), (second.id, "running"),
+                                                         (second.id, "done")]
+
+
+def test_a_failing_status_hook_does_not_stop_the_job():
+    def hook(job, status):
+        raise OSError("store unavailable")
+
+    runner = JobRunner(on_status=hook)
+    job = runner.submit("toy", {}, lambda context: {}, epochs=1)
+    runner.wait(job.id, timeout=60)
+    assert job.status is JobStatus.DONE
+
+
+def test_the_in_process_runner_is_a_job_backend():
+    assert isinstance(JobRunner(), JobBackend)
+    assert not isinstance(object(), JobBackend)

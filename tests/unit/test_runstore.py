@@ -46,3 +46,71 @@ def test_delete_removes_row_and_model_file(tmp_path):
     store.delete(run_id)
     assert store.get(run_id) is None
     assert not list((tmp_path / "models").iterdir()) and path
+
+
+def test_store_is_in_wal_mode_and_upgrades_a_store_without_owners(tmp_path):
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "runs.sqlite") as db:  # the schema before crash recovery
+        db.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, task TEXT NOT NULL, status TEXT NOT NULL,"
+                   " stop_reason TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '', config TEXT NOT NULL,"
+                   " seed INTEGER, data_source TEXT NOT NULL DEFAULT '', backend TEXT NOT NULL DEFAULT '',"
+                   " device TEXT NOT NULL DEFAULT '', created_at REAL NOT NULL, train_seconds REAL,"
+                   " total_seconds REAL, epochs_done INTEGER NOT NULL DEFAULT 0, test_accuracy REAL,"
+                   " test_loss REAL, params INTEGER, model_path TEXT)")
+        db.execute("INSERT INTO runs (task, status, config, created_at) VALUES ('old', 'done', '{}', 1.0)")
+    store = RunStore(tmp_path)
+    [old] = store.list()
+    assert old.task == "old" and old.status == "done"
+    with sqlite3.connect(tmp_path / "runs.sqlite") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_recover_marks_only_runs_of_processes_that_are_gone(tmp_path):
+    import json
+    import sqlite3
+    import subprocess
+    import sys
+
+    from core.runstore import current_owner, owner_is_alive
+
+    me = current_owner()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = {**me, "pid": int(gone.stdout), "start": "1"}
+    elsewhere = {**me, "host": me["host"] + "-other"}
+    assert owner_is_alive(me) and owner_is_alive(elsewhere) and not owner_is_alive(dead) and not owner_is_alive({})
+
+    store = RunStore(tmp_path)
+    ids = {name: store.start(RunRecord(task=name, status="running", config={}))
+           for name in ("mine", "dead", "elsewhere", "queued_dead")}
+    with sqlite3.connect(tmp_path / "runs.sqlite") as db:
+        for name, owner in (("dead", dead), ("elsewhere", elsewhere), ("queued_dead", dead)):
+            db.execute("UPDATE runs SET owner = ? WHERE id = ?", (json.dumps(owner), ids[name]))
+        db.execute("UPDATE runs SET status = 'queued' WHERE id = ?", (ids["queued_dead"],))
+
+    assert RunStore(tmp_path).recover() == []  # opening the store has already marked them
+    statuses = {r.task: r.status for r in store.list()}
+    assert statuses == {"mine": "running", "dead": "interrupted", "elsewhere": "running",
+                        "queued_dead": "interrupted"}
+
+
+def test_start_finish_and_a_run_deleted_before_it_finished(tmp_path):
+    import pytest
+
+    store = RunStore(tmp_path)
+    with pytest.raises(ValueError):
+        store.start(RunRecord(task="t", status="done", config={}))
+    run_id = store.start(RunRecord(task="t", status="queued", config={"a": 1}))
+    store.set_status(run_id, "running")
+    assert store.get(run_id).status == "running"
+    model = build_model(MLPConfig(hidden_units=(4,)))
+    assert store.finish(run_id, RunRecord(task="t", status="stopped", config={"a": 1}, epochs=[{"epoch": 1}],
+                                          stop_reason="user"), model=model)
+    record = store.get(run_id)
+    assert (record.status, record.stop_reason, record.epochs_done) == ("stopped", "user", 1)
+    assert record.model_path.endswith(f"run-{run_id}.keras")
+
+    doomed = store.start(RunRecord(task="t", status="running", config={}))
+    store.delete(doomed)
+    assert not store.finish(doomed, RunRecord(task="t", status="done", config={}), model=model)
+    assert store.get(doomed) is None and not (tmp_path / "models" / f"run-{doomed}.keras").exists()

@@ -111,3 +111,28 @@ def test_text_spec_arrays_are_token_ids_of_the_bundled_splits():
     assert data.x_train.shape == (100, 32) and data.x_train.dtype == np.int32
     assert data.x_test.shape == (1_736, 32) and data.sizes["validation"] == 1_736
     assert (data.x_test[:, 0] > 1).mean() > 0.95  # almost every review starts with a known character
+
+
+def test_an_ensemble_answers_the_mean_of_its_members_and_keeps_each_ones_vocabulary_and_attention(tmp_path):
+    from models.text_transformer import block_names, build_ensemble, ensemble_members
+
+    config = replace(PRESETS["small"].model, **SMALL)
+    members = []
+    for seed in (0, 1):
+        keras.utils.set_random_seed(seed)
+        members.append(build_model(config, TOKENIZER))
+    ids = random_ids(4, config.seq_len)
+    expected = np.mean([member.predict(ids, verbose=0) for member in members], axis=0)
+    path = tmp_path / "ensemble.keras"
+    build_ensemble(members).save(path)
+    loaded = keras.models.load_model(path)
+
+    np.testing.assert_allclose(loaded.predict(ids, verbose=0), expected, rtol=1e-5, atol=1e-6)
+    assert [member.name for member in ensemble_members(loaded)] == ["member_1", "member_2"]
+    assert tokenizer_of(loaded).tokens == TOKENIZER.tokens
+    assert block_names(loaded) == ["block_1"]
+    first, second = attention_maps(loaded, ids[:1]), attention_maps(loaded, ids[:1], member=1)
+    assert first[0].shape == second[0].shape == (config.heads, config.seq_len, config.seq_len)
+    assert not np.allclose(first[0], second[0])  # different random starts attend differently
+    np.testing.assert_allclose(first[0], attention_maps(members[0], ids[:1])[0], atol=1e-6)
+    assert ensemble_members(members[0]) == [members[0]]
