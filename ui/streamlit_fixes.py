@@ -1,6 +1,6 @@
 """What Streamlit's script runner does after every run that this app must not have done.
 
-After each run of any visitor's script, Streamlit calls ``keras.backend.clear_session()`` whenever
+After each run of any visitor's script, Streamlit resets Keras (``keras.backend.clear_session``) whenever
 Keras is imported (``_clean_problem_modules`` in streamlit/runtime/scriptrunner/script_runner.py).
 The call is process-wide: it replaces Keras's global state under a training job running in another
 thread, empties the TensorFlow kernel cache that every visitor's next prediction has to rebuild, and

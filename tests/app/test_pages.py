@@ -41,14 +41,20 @@ def test_every_page_renders_in_both_languages(page, lang):
     assert is_chinese == (lang == "zh") or page.endswith("home.py")  # the English brand is kept on home
 
 
-def test_home_page_does_not_import_tensorflow():
+def frameworks_imported(steps: str = "pass") -> str:
+    """The machine-learning frameworks a fresh process holds after opening the app with AppTest and
+    running ``steps`` on it (Python, ``at`` is the AppTest), printed as a sorted list: "[]" for none."""
     probe = ("import sys; from streamlit.testing.v1 import AppTest; "
-             f"at = AppTest.from_file({APP!r}).run(); "
+             f"at = AppTest.from_file({APP!r}, default_timeout=120).run(); {steps}; "
              "assert not at.exception, at.exception; "
              "print(sorted(m for m in ('tensorflow', 'keras', 'jax', 'torch') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO,
                          timeout=120, check=True).stdout
-    assert out.strip().splitlines()[-1] == "[]"
+    return out.strip().splitlines()[-1]
+
+
+def test_home_page_does_not_import_tensorflow():
+    assert frameworks_imported() == "[]"
 
 
 def digit_as_canvas(index: int) -> tuple[np.ndarray, int]:
