@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.jobs import JobStatus
+from core.jobs import Job, JobStatus
 from ui.state import get_runner
 
 REPO = Path(__file__).resolve().parents[2]
@@ -83,6 +83,15 @@ def finish(at: AppTest, job_id: int, timeout: float = 120) -> None:
         assert time.time() < deadline, "training did not finish in time"
         time.sleep(0.2)
     at.run()
+
+
+def train_from_page(at: AppTest, page: str) -> Job:
+    """Press the ``page``'s Start button, wait for its job to end, and return the finished job."""
+    at.button(key=f"{page}_start").click().run()
+    assert not at.exception, at.exception
+    job_id = at.session_state[f"{page}_job"]
+    finish(at, job_id)
+    return get_runner().get(job_id)
 
 
 def start_compact_job(epochs: int) -> tuple[AppTest, int]:
@@ -247,11 +256,7 @@ def test_tiny_cnn_training_run_completes_and_appears_in_the_comparison():
     at.slider(key="images_blocks").set_value(1).run()
     at.select_slider(key="images_filters_0").set_value(8).run()
     at.slider(key="images_epochs_custom_cnn").set_value(1).run()
-    at.button(key="images_start").click().run()
-    assert not at.exception, at.exception
-    job_id = at.session_state["images_job"]
-    finish(at, job_id)
-    job = get_runner().get(job_id)
+    job = train_from_page(at, "images")
     assert job.status is JobStatus.DONE and job.task == "mnist-cnn"
     assert job.result["params"] == 8 * 9 + 8 + 13 * 13 * 8 * 64 + 64 + 64 * 10 + 10
     at.session_state["images_tab"] = "MLP vs CNN"
@@ -924,11 +929,7 @@ def test_the_digits_and_images_train_tabs_offer_a_class_data_set_as_their_data()
     at.selectbox(key="mnist_data_source_class_set").select(info.id).run()
     assert any("the class data set “Fours, nines, sevens”, 18 samples in 3 classes" in c.value for c in at.caption)
     at.slider(key="mnist_epochs_keras_mlp").set_value(2).run()
-    at.button(key="mnist_start").click().run()
-    assert not at.exception, at.exception
-    job_id = at.session_state["mnist_job"]
-    finish(at, job_id)
-    job = get_runner().get(job_id)
+    job = train_from_page(at, "mnist")
     assert job.status is JobStatus.DONE and job.task == "class-mlp" and job.config["dataset_id"] == info.id
     assert job.result["model"].output_shape == (None, 3)
 
