@@ -54,10 +54,13 @@ def train_shipped(name: str, spec: ImageJobSpec, architecture: str, intended_use
 
 
 def save_shipped(name: str, spec: ImageJobSpec, result: dict, seconds: float, architecture: str,
-                 intended_use: str) -> dict:
-    """Save the model of ``result`` (``train_classifier``'s) as ``models/pretrained/NAME.keras`` with a card."""
+                 intended_use: str, half: bool = False) -> dict:
+    """Save the model of ``result`` (``train_classifier``'s) as ``models/pretrained/NAME.keras`` with a card;
+    with ``half`` its weights are stored in float16 (see ``store_weights_half``)."""
     PRETRAINED_DIR.mkdir(parents=True, exist_ok=True)
     save_without_optimizer(result["model"], pretrained_path(name))
+    if half:
+        store_weights_half(pretrained_path(name))
     card = {
         "name": name,
         "task": spec.task,
@@ -77,6 +80,7 @@ def save_shipped(name: str, spec: ImageJobSpec, result: dict, seconds: float, ar
         "python_version": platform.python_version(),
         "intended_use": intended_use,
         "limitations": LIMITATIONS[spec.dataset],
+        "weights_stored_as": "float16" if half else "float32",
     }
     write_card(card)
     return card
@@ -88,6 +92,47 @@ def save_without_optimizer(model, path: Path) -> None:
     bare = type(model).from_config(model.get_config())  # same layers, never compiled (clone_model copies
     bare.set_weights(model.get_weights())  # the compiled state, optimiser included)
     bare.save(path)
+
+
+def store_weights_half(path: Path) -> None:
+    """Rewrite the float32 weights inside the ``.keras`` file at ``path`` as float16, halving the file.
+
+    Loading casts them back to the model's float32 variables, so the network computes as before; only
+    the stored values are rounded (about three significant digits, far below what moves an answer)."""
+    import io
+    import zipfile
+
+    import h5py
+    import numpy as np
+
+    def copy_attributes(source, target) -> None:
+        for key, value in source.attrs.items():
+            target.attrs[key] = value
+
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info, archive.read(info.filename)) for info in archive.infolist()]
+    rewritten = []
+    for info, data in entries:
+        if info.filename.endswith(".h5"):
+            halved = io.BytesIO()
+            with h5py.File(io.BytesIO(data), "r") as source, h5py.File(halved, "w") as target:
+                copy_attributes(source, target)
+
+                def copy(name: str, item) -> None:
+                    if isinstance(item, h5py.Dataset):
+                        values = item[()]
+                        target.create_dataset(name, data=values.astype(np.float16)
+                                              if values.dtype == np.float32 else values)
+                    else:
+                        target.require_group(name)
+                    copy_attributes(item, target[name])
+
+                source.visititems(copy)
+            data = halved.getvalue()
+        rewritten.append((info, data))
+    with zipfile.ZipFile(path, "w") as archive:
+        for info, data in rewritten:
+            archive.writestr(info, data)
 
 
 def write_card(card: dict) -> None:
@@ -220,7 +265,7 @@ def train_text(other: list[Path] | None = None) -> dict:
                     f"character pairs + positions (d={config.embed_dim}) → {config.blocks} × encoder block "
                     f"({config.heads} heads, feed-forward {config.ff_dim}) → mean over tokens → Dense 2")
     card = save_shipped("text", spec, result, seconds, architecture, "teaching: say whether a Chinese review is "
-                        "positive or negative, and show attention and token importance, in the app")
+                        "positive or negative, and show attention and token importance, in the app", half=True)
     card["members"] = [{"seed": seed, "test_accuracy": round(member["test_accuracy"], 4)}
                        for seed, member in enumerate(members)]
     if other:
