@@ -4,72 +4,63 @@ Each importer turns the uploaded bytes into arrays shaped like the bundled data 
 pictures, one-second 8 kHz clips, plain strings) and a report of what was kept and what was skipped
 and why. It does not split, train or store: the caller does that with the arrays.
 
-Everything happens in memory. Zip entries are read into bytes through ``zipfile`` and decoded
-there; nothing is extracted, so no name inside a zip ever reaches the disk. Uploads come from
-anyone, so the zip is checked before anything is decoded:
+Zips are opened, listed and read by ``core.safe_zip``, which refuses or skips whatever an archive
+from anyone could hold (bombs, unsafe paths, links, junk); CSV text is read by ``core.labelled_csv``.
+What is left to decide here is about the samples themselves:
 
 | problem | outcome |
 |---|---|
-| not a zip, password-protected, holds nothing, too many entries, too large unpacked | whole upload refused (``UserError``) |
-| an entry that unpacks to over ``MAX_RATIO`` times its size (a zip bomb) | whole upload refused |
-| absolute path, drive letter or ``..`` in a name | entry skipped (``import.skip.unsafe_path``): it could do no harm since nothing is extracted, and the honest files still count |
-| symbolic link, unusual compression method, other file type, duplicate content, damaged file | entry skipped with its reason |
-| ``__MACOSX/``, ``.DS_Store``, ``._*`` and other hidden files, ``Thumbs.db``, ``desktop.ini`` | ignored silently: tools add them, people never meant them |
+| a picture or recording that does not decode, or is too small, too long or silent | entry skipped with its reason (``SKIP_FOR_ERROR``) |
+| the same content twice in one class | the first kept, the other skipped (``import.skip.duplicate``) |
+| the same file name in two folders of one class, with different content | both kept and listed in the report's notes (``import.note.same_name``): often one picture saved twice, once edited, which a teacher may want to drop. In different classes the same name is the rule (cameras restart at IMG_0001 in every folder): no note |
+| the same content in two classes | the first kept, the other skipped (``import.skip.duplicate_other_class``): one sample cannot be both |
+| no label, or one over ``MAX_LABEL_CHARS`` | entry or row skipped |
 
-Names written without the zip's UTF-8 flag are read as UTF-8 (what macOS writes), else GB18030
-(what Chinese Windows writes), else the zip standard's code page 437, one choice for the whole zip.
+Texts come as a CSV file, or as a zip holding one CSV file (how this app exported texts before it
+wrote a plain CSV).
+
+A data set to train on needs MIN_CLASSES to MAX_CLASSES classes of MIN_PER_CLASS samples or more;
+one only scored (``for_training=False``, ``tools.evaluate``) may hold a single class or a few
+samples, since a model is scored on whatever labelled samples there are. Every other check holds.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
 import io
-import itertools
-import re
-import stat
-import struct
 import unicodedata
 import zipfile
-import zlib
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable
 
 import numpy as np
 from PIL import Image
 
 from core.audio import decode_audio, prepare_clip
-from core.errors import UserError
+from core.errors import Skipped, UserError
+from core.labelled_csv import find_columns, find_encoding, read_csv_rows, read_lines, read_row
+from core.safe_zip import (MAX_UPLOAD_BYTES, Candidate, check_upload, count_wrappers, decode_names, is_junk,
+                           list_candidates, open_zip, read_entry, split_path)
 from data.preprocess import FIELD, decode_upload
 from data.speech_format import CLIP_SAMPLES
 
-MAX_UPLOAD_BYTES = 60 * 2**20  # hundreds of photos per class fit; more would stall the upload and the server
-MAX_TOTAL_BYTES = 400 * 2**20  # all entries unpacked: bounds the time and memory one upload can take
-MAX_ENTRIES = 20_000  # 400 samples for each of 50 classes; more is a mistake or an attack on time
-MAX_ENTRY_BYTES = 10 * 2**20  # the limit of a single picture or recording uploaded on its own
-MAX_RATIO = 100  # pictures and recordings deflate a few times at most: 100× is a zip bomb
-BOMB_MIN_BYTES = 2**20  # smaller entries cannot hurt whatever their ratio, and a silent WAV deflates 500×
+# MAX_UPLOAD_BYTES is core.safe_zip's, offered here too: it bounds a CSV as well, and the page and
+# tools.evaluate name it as the largest class data set upload.
+__all__ = ["MAX_UPLOAD_BYTES", "ImportReport", "ImportedSamples", "count_zip_kinds", "import_audio_zip",
+           "import_image_zip", "import_text_csv", "import_text_zip", "import_upload", "shrink_to_grid"]
+
 MIN_CLASSES, MAX_CLASSES = 2, 50  # one class teaches nothing; more than 50 do not fit on the charts
 MIN_PER_CLASS = 5  # fewer cannot put each class in both the training and the test split
 MAX_LABEL_CHARS = 40  # longer is a sentence in the wrong column, and would not fit on a chart axis
 MAX_TEXT_CHARS = 1000  # the text models read fewer tokens; numpy strings are all as wide as the longest
-MAX_LINE_CHARS = 200_000  # a label and csv's own largest field (131,072 characters) fit; longer is no row
 GRID = FIELD  # side of the image models' input, as in MNIST and Fashion-MNIST
 IMAGE_FORMATS = ("PNG", "JPEG")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 AUDIO_SUFFIXES = (".wav",)
 WAV_MAGIC = (b"RIFF", b"RIFX", b"RF64")  # first four bytes of a WAV file; "WAVE" follows at byte 8
-# What zip tools write by default. Deflate lets a read stop at a size limit; bzip2 and LZMA may unpack
-# a whole chunk at once, however large it turns out.
-READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
-CHUNK_BYTES = 2**16  # entries are read this much at a time, so a read can stop at the limit
-NAME_ENCODINGS = ("utf-8", "gb18030")  # for names without the UTF-8 flag: macOS, then Chinese Windows
-ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")  # a BOM first (Excel's "CSV UTF-8"), then plain, then Chinese Windows
-LABEL_HEADERS = frozenset({"label", "labels", "class", "标签", "类别"})
-TEXT_HEADERS = frozenset({"text", "review", "sentence", "content", "文本", "评论", "内容"})
-JUNK_NAMES = frozenset({"thumbs.db", "desktop.ini"})  # Windows writes these into picture folders
+CSV_SUFFIXES = (".csv",)
+ZIP_SUFFIXES = {"image": IMAGE_SUFFIXES, "audio": AUDIO_SUFFIXES, "text": CSV_SUFFIXES}  # what each kind's zip holds
 PROGRESS_STEPS = 100  # at most this many progress calls, so a long upload does not flood the screen
 # The reason a single picture or recording is skipped, for each error that decoding it can raise.
 SKIP_FOR_ERROR = {
@@ -93,6 +84,7 @@ class ImportReport:
 
     kept: int  # samples accepted
     skipped: tuple[tuple[str, str], ...]  # (entry name, or spreadsheet row number for a CSV; the reason's key)
+    notes: tuple[tuple[str, str], ...] = ()  # (entries, comma-separated; the note's key): kept, worth a look
 
 
 @dataclass(frozen=True)
@@ -103,24 +95,8 @@ class ImportedSamples:
     labels: tuple[str, ...]  # class names, sorted
     x: np.ndarray  # image: uint8 (n, 28, 28); audio: float32 (n, CLIP_SAMPLES); text: unicode (n,), no objects
     y: np.ndarray  # int64 (n,) index into labels
+    names: tuple[str, ...]  # each sample's origin: its zip entry's path, or its row number in the CSV file
     report: ImportReport
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    """A zip entry worth reading."""
-
-    info: zipfile.ZipInfo  # where to read it from
-    name: str  # its path, cleaned, as the report shows it
-    parts: tuple[str, ...]  # the folders and file name of that path
-
-
-class _Skipped(Exception):
-    """One entry or row is left out; ``key`` is the reason's translation key."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
 
 
 def shrink_to_grid(grey: np.ndarray, side: int = GRID) -> np.ndarray:
@@ -134,12 +110,12 @@ def shrink_to_grid(grey: np.ndarray, side: int = GRID) -> np.ndarray:
     return np.asarray(square.resize((side, side), Image.Resampling.LANCZOS), dtype=np.uint8)
 
 
-def import_image_zip(payload: bytes, progress: Progress | None = None) -> ImportedSamples:
+def import_image_zip(payload: bytes, progress: Progress | None = None, *, for_training: bool = True) -> ImportedSamples:
     """28×28 grey pictures from a zip of PNG and JPEG files, one folder per class, the folder's name
     the label; folders wrapping them all (``mydata/cat/1.png``) are looked through."""
-    archive = _open_zip(payload)
-    candidates, skipped = _list_candidates(archive, IMAGE_SUFFIXES)
-    depth = _count_wrappers([c.parts for c in candidates])
+    archive = open_zip(payload)
+    candidates, skipped = list_candidates(archive, IMAGE_SUFFIXES)
+    depth = count_wrappers([c.parts for c in candidates])
 
     def label_of(parts: tuple[str, ...]) -> str | None:
         return parts[depth] if len(parts) - depth >= 2 else None
@@ -147,17 +123,17 @@ def import_image_zip(payload: bytes, progress: Progress | None = None) -> Import
     def decode(entry: bytes) -> np.ndarray:
         return shrink_to_grid(decode_upload(entry, formats=IMAGE_FORMATS))
 
-    x, labels, read_skips = _read_candidates(archive, candidates, label_of, decode, progress)
-    return _assemble("image", np.stack(x) if x else np.zeros((0, GRID, GRID), np.uint8), labels,
-                     sorted(skipped + read_skips))
+    x, labels, names, read_skips, notes = _read_candidates(archive, candidates, label_of, decode, progress)
+    return _assemble("image", np.stack(x) if x else np.zeros((0, GRID, GRID), np.uint8), labels, names,
+                     sorted(skipped + read_skips), notes, for_training=for_training)
 
 
-def import_audio_zip(payload: bytes, progress: Progress | None = None) -> ImportedSamples:
+def import_audio_zip(payload: bytes, progress: Progress | None = None, *, for_training: bool = True) -> ImportedSamples:
     """One-second 8 kHz clips from a zip of WAV files, labelled by their folder when the recordings
     sit in class folders, otherwise by the name's start (``yes_anna_1.wav`` is "yes")."""
-    archive = _open_zip(payload)
-    candidates, skipped = _list_candidates(archive, AUDIO_SUFFIXES)
-    depth = _count_wrappers([c.parts for c in candidates])
+    archive = open_zip(payload)
+    candidates, skipped = list_candidates(archive, AUDIO_SUFFIXES)
+    depth = count_wrappers([c.parts for c in candidates])
     folders = {c.parts[depth] for c in candidates if len(c.parts) - depth >= 2}
     # One folder holding "<label>_x.wav" files is a wrapper (the Free Spoken Digit Dataset's
     # "recordings/"); two or more folders, or files without the prefix, are class folders.
@@ -171,302 +147,139 @@ def import_audio_zip(payload: bytes, progress: Progress | None = None) -> Import
 
     def decode(entry: bytes) -> np.ndarray:
         if entry[:4] not in WAV_MAGIC or entry[8:12] != b"WAVE":
-            raise _Skipped("import.skip.format")  # decode_audio would also take FLAC or OGG renamed .wav
+            raise Skipped("import.skip.format")  # decode_audio would also take FLAC or OGG renamed .wav
         return prepare_clip(*decode_audio(entry)).model_input
 
-    x, labels, read_skips = _read_candidates(archive, candidates, label_of, decode, progress)
-    return _assemble("audio", np.stack(x) if x else np.zeros((0, CLIP_SAMPLES), np.float32), labels,
-                     sorted(skipped + read_skips))
+    x, labels, names, read_skips, notes = _read_candidates(archive, candidates, label_of, decode, progress)
+    return _assemble("audio", np.stack(x) if x else np.zeros((0, CLIP_SAMPLES), np.float32), labels, names,
+                     sorted(skipped + read_skips), notes, for_training=for_training)
 
 
-def import_text_csv(payload: bytes, progress: Progress | None = None) -> ImportedSamples:
+def import_text_csv(payload: bytes, progress: Progress | None = None, *, for_training: bool = True) -> ImportedSamples:
     """Texts and their labels from a CSV file: columns named like label and text (in English or
     Chinese), or exactly two unnamed columns, label first. Repeated texts keep their first row.
 
     Read a row at a time, keeping only the two cells used: a 60 MB line of commas would otherwise
     become 60 million cells (about 900 MB) before any check could see it.
     """
-    _check_upload(payload)
-    encoding = _find_encoding(payload)
+    check_upload(payload)
+    encoding = find_encoding(payload)
     stream = io.BytesIO(payload)
     tick = _make_ticker(progress, len(payload))
-    texts, labels, skipped, seen = [], [], [], set()
+    texts, labels, rows, skipped, seen = [], [], [], [], set()
     columns, blank_before = None, []  # (label column, text column, has a header) from the first row with content
-    for number, row in _read_csv_rows(_read_lines(stream, encoding)):
+    for number, row in read_csv_rows(read_lines(stream, encoding)):
         tick(stream.tell())
         if columns is None and not any(cell.strip() for cell in row):
             blank_before.append(number)
             continue
         if columns is None:
-            columns = _find_columns(row)
+            columns = find_columns(row)
             skipped.extend((str(blank + 1), "import.skip.empty") for blank in blank_before)
             if columns[2]:
                 continue
         try:
-            label, text = _read_row(row, *columns)
+            label, text = read_row(row, *columns)
+            label, text = _clean_label(label), text[:MAX_TEXT_CHARS]
             if text in seen:
-                raise _Skipped("import.skip.duplicate")
+                raise Skipped("import.skip.duplicate")
             seen.add(text)
             texts.append(text)
             labels.append(label)
-        except _Skipped as skip:
-            skipped.append((str(number + 1), skip.key))  # the row number a spreadsheet shows
+            rows.append(str(number + 1))  # the row number a spreadsheet shows
+        except Skipped as skip:
+            skipped.append((str(number + 1), skip.key))
     if columns is None:
         raise UserError("error.import.empty")
     tick(len(payload))
-    return _assemble("text", np.array(texts, dtype=str), labels, skipped)
+    return _assemble("text", np.array(texts, dtype=str), labels, rows, skipped, for_training=for_training)
 
 
-def import_upload(filename: str, payload: bytes, kind: str, progress: Progress | None = None) -> ImportedSamples:
-    """Import ``payload`` as ``kind`` ("image" or "audio": a .zip; "text": a .csv).
+def import_text_zip(payload: bytes, progress: Progress | None = None, *, for_training: bool = True) -> ImportedSamples:
+    """Texts from a zip holding one CSV file (and perhaps this app's ``meta.json``), read as that CSV."""
+    archive = open_zip(payload)
+    candidates, skipped = list_candidates(archive, CSV_SUFFIXES)
+    unreadable = [name for name, _ in skipped if name.lower().endswith(CSV_SUFFIXES)]
+    if len(candidates) + len(unreadable) != 1:
+        raise UserError("error.import.zip_csv_count", count=len(candidates) + len(unreadable))
+    if unreadable:
+        raise UserError("error.import.zip_csv_unreadable", name=unreadable[0])
+    try:
+        table = read_entry(archive, candidates[0].info)
+    except Skipped as skip:
+        raise UserError("error.import.zip_csv_unreadable", name=candidates[0].name) from skip
+    return import_text_csv(table, progress, for_training=for_training)
+
+
+def import_upload(filename: str, payload: bytes, kind: str, progress: Progress | None = None, *,
+                  for_training: bool = True) -> ImportedSamples:
+    """Import ``payload`` as ``kind`` ("image" or "audio": a .zip; "text": a .csv, or a .zip holding one),
+    as a data set to train on, or with ``for_training=False`` one only to score a model on.
 
     Raises ``UserError`` for a file of the wrong type and for anything the importer refuses, and
     ``ValueError`` for an unknown ``kind``, which is the caller's mistake rather than the user's.
     """
     if kind not in _IMPORTERS:
         raise ValueError(f"unknown kind of data: {kind!r}")
-    suffix, importer = _IMPORTERS[kind]
-    if not filename.lower().endswith(suffix):
-        raise UserError("error.import.file_type", name=filename, expected=suffix)
-    return importer(payload, progress)
+    for suffix, importer in _IMPORTERS[kind]:
+        if filename.lower().endswith(suffix):
+            return importer(payload, progress, for_training=for_training)
+    raise UserError("error.import.file_type", name=filename, expected=_IMPORTERS[kind][0][0])
 
 
-def _check_upload(payload: bytes) -> None:
-    if len(payload) == 0:
-        raise UserError("error.import.empty_file")
-    if len(payload) > MAX_UPLOAD_BYTES:
-        raise UserError("error.import.too_large", size_mb=round(len(payload) / 2**20, 1),
-                        max_mb=MAX_UPLOAD_BYTES // 2**20)
-
-
-def _open_zip(payload: bytes) -> zipfile.ZipFile:
-    """The zip in ``payload``, once its directory shows nothing that would refuse the whole upload."""
-    _check_upload(payload)
-    declared = _count_declared_entries(payload)
-    if declared is not None and declared > MAX_ENTRIES:
-        raise UserError("error.import.too_many_entries", count=declared, max=MAX_ENTRIES)
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(payload))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, struct.error,
-            NotImplementedError) as exc:  # a damaged directory, or one that needs a newer unzipper
-        raise UserError("error.import.not_zip") from exc
+def count_zip_kinds(payload: bytes) -> dict[str, int]:
+    """How many files of each kind ("image", "audio", "text") the zip in ``payload`` holds by their
+    names, hidden files and an export's ``meta.json`` left out; the zip is checked as an upload is."""
+    archive = open_zip(payload)
+    counts = dict.fromkeys(ZIP_SUFFIXES, 0)
     infos = archive.infolist()
-    if len(infos) > MAX_ENTRIES:
-        raise UserError("error.import.too_many_entries", count=len(infos), max=MAX_ENTRIES)
-    if any(info.flag_bits & 0x1 for info in infos):
-        raise UserError("error.import.encrypted")
-    unpacked = sum(info.file_size for info in infos)
-    if unpacked > MAX_TOTAL_BYTES:
-        raise UserError("error.import.too_big_unpacked", size_mb=round(unpacked / 2**20, 1),
-                        max_mb=MAX_TOTAL_BYTES // 2**20)
-    for info, name in zip(infos, _decode_names(infos)):
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size >= BOMB_MIN_BYTES and ratio > MAX_RATIO:
-            raise UserError("error.import.zip_bomb", name=name, ratio=round(ratio))
-    return archive
-
-
-def _count_declared_entries(payload: bytes) -> int | None:
-    """The entry count in the zip's end record, or None where there is none to read.
-
-    Read before ``zipfile`` builds an object for every entry: 60 MB of empty entries would take
-    seconds and hundreds of megabytes before the count could be checked.
-    """
-    end = payload.rfind(b"PK\x05\x06", max(0, len(payload) - 22 - 0xFFFF))  # 22 bytes and a comment
-    if end < 0 or end + 22 > len(payload):
-        return None
-    count = int.from_bytes(payload[end + 10: end + 12], "little")
-    locator = end - 20
-    if count == 0xFFFF and payload[locator: locator + 4] == b"PK\x06\x07":  # Zip64 keeps it elsewhere
-        record = int.from_bytes(payload[locator + 8: locator + 16], "little")
-        if payload[record: record + 4] != b"PK\x06\x06":
-            return None
-        count = int.from_bytes(payload[record + 32: record + 40], "little")
-    return count
-
-
-def _decode_names(infos: list[zipfile.ZipInfo]) -> list[str]:
-    """Each entry's name as its author wrote it.
-
-    ``zipfile`` reads names without the UTF-8 flag as code page 437; they are read again in the first
-    of NAME_ENCODINGS that fits them all, since one short GBK name can pass for UTF-8 (猫 reads as è).
-    """
-    raw = [None if info.flag_bits & 0x800 else info.filename.encode("cp437") for info in infos]
-    for encoding in NAME_ENCODINGS:
-        try:
-            return [info.filename if name is None else name.decode(encoding) for info, name in zip(infos, raw)]
-        except UnicodeDecodeError:
+    for info, name in zip(infos, decode_names(infos)):
+        parts = split_path(name)
+        if info.is_dir() or parts is None or is_junk(parts):
             continue
-    return [info.filename for info in infos]
+        for kind, suffixes in ZIP_SUFFIXES.items():
+            counts[kind] += parts[-1].lower().endswith(suffixes)
+    return counts
 
 
-def _split_path(name: str) -> tuple[str, ...] | None:
-    """The folders and file name of a zip entry's ``name``, or None when it is absolute, starts with a
-    drive letter, holds control characters or climbs out with ``..``; Windows backslashes count as slashes."""
-    name = unicodedata.normalize("NFC", name.replace("\\", "/"))
-    if name.startswith("/") or re.match(r"[A-Za-z]:", name) or any(ord(ch) < 32 for ch in name):
-        return None
-    parts = tuple(part for part in name.split("/") if part not in ("", "."))
-    return None if not parts or ".." in parts else parts
-
-
-def _is_junk(parts: tuple[str, ...]) -> bool:
-    """macOS resource forks and folder settings, hidden files, Windows thumbnails."""
-    return "__MACOSX" in parts or any(part.startswith(".") for part in parts) or parts[-1].lower() in JUNK_NAMES
-
-
-def _list_candidates(archive: zipfile.ZipFile, suffixes: tuple[str, ...]) -> tuple[list[_Candidate], list]:
-    """The entries worth reading, in name order, and those skipped from their directory record alone."""
-    candidates, skipped = [], []
-    infos = archive.infolist()
-    for info, name in zip(infos, _decode_names(infos)):
-        if info.is_dir():
-            continue
-        parts = _split_path(name)
-        if parts is None:
-            skipped.append((name, "import.skip.unsafe_path"))
-        elif _is_junk(parts):
-            continue
-        elif stat.S_ISLNK(info.external_attr >> 16):
-            skipped.append((name, "import.skip.link"))
-        elif not parts[-1].lower().endswith(suffixes):
-            skipped.append((name, "import.skip.format"))
-        elif info.compress_type not in READABLE_METHODS:
-            skipped.append((name, "import.skip.compression"))
-        elif info.file_size > MAX_ENTRY_BYTES:
-            skipped.append((name, "import.skip.too_large"))
-        else:
-            candidates.append(_Candidate(info, "/".join(parts), parts))
-    if not candidates and not skipped:
-        raise UserError("error.import.empty")
-    return sorted(candidates, key=lambda c: c.name), skipped
-
-
-def _count_wrappers(paths: list[tuple[str, ...]]) -> int:
-    """How many leading folders every path shares while a class folder and a file still follow."""
-    depth = 0
-    while paths and all(len(p) - depth >= 3 for p in paths) and len({p[depth] for p in paths}) == 1:
-        depth += 1
-    return depth
-
-
-def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """The entry's bytes, read in chunks and abandoned past its declared size, which the directory
-    checks already bounded: a header that lies about the size cannot make the read grow."""
-    chunks, size = [], 0
-    try:
-        with archive.open(info) as stream:
-            while chunk := stream.read(CHUNK_BYTES):
-                size += len(chunk)
-                if size > min(info.file_size, MAX_ENTRY_BYTES):
-                    raise _Skipped("import.skip.unreadable")
-                chunks.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, ValueError, struct.error) as exc:
-        raise _Skipped("import.skip.unreadable") from exc  # a bad checksum or header offset included
-    return b"".join(chunks)
-
-
-def _read_candidates(archive: zipfile.ZipFile, candidates: list[_Candidate],
+def _read_candidates(archive: zipfile.ZipFile, candidates: list[Candidate],
                      label_of: Callable[[tuple[str, ...]], str | None], decode: Callable[[bytes], np.ndarray],
-                     progress: Progress | None) -> tuple[list[np.ndarray], list[str], list]:
-    """Decode each candidate that has a label and new content: the samples, their labels, the skips."""
-    samples, labels, skipped, seen = [], [], [], set()
+                     progress: Progress | None) -> tuple[list[np.ndarray], list[str], list[str], list, list]:
+    """Decode each candidate that has a label and new content: the samples, their labels, their entries'
+    names, the skips, and a note for each file name one class holds in more than one folder."""
+    samples, labels, names, skipped, seen = [], [], [], [], {}  # seen: content digest -> its label
+    kept_by_file: dict[tuple[str, str], list[str]] = {}
     tick = _make_ticker(progress, len(candidates))
     for done, candidate in enumerate(candidates, start=1):
         try:
             label = _clean_label(label_of(candidate.parts))
-            entry = _read_entry(archive, candidate.info)
+            entry = read_entry(archive, candidate.info)
             digest = hashlib.sha256(entry).digest()
-            if digest in seen:
-                raise _Skipped("import.skip.duplicate")
-            seen.add(digest)
+            if digest in seen:  # in another class it is a labelling question, not just a second copy
+                raise Skipped("import.skip.duplicate" if seen[digest] == label
+                              else "import.skip.duplicate_other_class")
+            seen[digest] = label
             try:
                 samples.append(decode(entry))
             except UserError as exc:
-                raise _Skipped(SKIP_FOR_ERROR.get(exc.key, "import.skip.unreadable")) from exc
+                raise Skipped(SKIP_FOR_ERROR.get(exc.key, "import.skip.unreadable")) from exc
             labels.append(label)
-        except _Skipped as skip:
+            names.append(candidate.name)
+            kept_by_file.setdefault((label, candidate.parts[-1]), []).append(candidate.name)
+        except Skipped as skip:
             skipped.append((candidate.name, skip.key))
         tick(done)
-    return samples, labels, skipped
+    notes = [(", ".join(same), "import.note.same_name") for same in kept_by_file.values() if len(same) > 1]
+    return samples, labels, names, skipped, notes
 
 
 def _clean_label(label: str | None) -> str:
     label = unicodedata.normalize("NFC", label or "").strip()
     if not label:
-        raise _Skipped("import.skip.no_label")
+        raise Skipped("import.skip.no_label")
     if len(label) > MAX_LABEL_CHARS:
-        raise _Skipped("import.skip.label_too_long")
+        raise Skipped("import.skip.label_too_long")
     return label
-
-
-def _find_encoding(payload: bytes) -> str:
-    """The first of ENCODINGS that reads all of ``payload``, checked a chunk at a time: decoding it
-    whole could take four times its size (one emoji makes Python store every character in 4 bytes)."""
-    for encoding in ENCODINGS:
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            for start in range(0, len(payload), CHUNK_BYTES):
-                decoder.decode(payload[start: start + CHUNK_BYTES])
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    raise UserError("error.import.encoding", encodings=", ".join(ENCODINGS))
-
-
-def _read_lines(stream: io.BytesIO, encoding: str) -> Iterator[str]:
-    """The lines of ``stream``, endings kept as csv wants them; refuses a line over MAX_LINE_CHARS
-    before holding more of it, since no row of a label and a text is that long."""
-    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
-    try:
-        for number in itertools.count(1):
-            line = text.readline(MAX_LINE_CHARS + 1)
-            if not line:
-                return
-            if len(line) > MAX_LINE_CHARS:
-                raise UserError("error.import.csv_row_long", row=number, max=MAX_LINE_CHARS)
-            yield line
-    finally:
-        text.detach()  # a wrapper closes its stream when it goes; the caller still reads the position
-
-
-def _read_csv_rows(lines: Iterator[str]) -> Iterator[tuple[int, list[str]]]:
-    """Each row of the CSV in ``lines`` with its number from 0, at most the header and MAX_ENTRIES rows."""
-    reader = csv.reader(lines)
-    try:
-        for number, row in enumerate(reader):
-            if number > MAX_ENTRIES:  # the header may take one row
-                raise UserError("error.import.too_many_rows", max=MAX_ENTRIES)
-            yield number, row
-    except csv.Error as exc:  # an unclosed quote or a field longer than csv's own limit
-        raise UserError("error.import.csv_damaged", row=reader.line_num) from exc
-
-
-def _find_columns(first: list[str]) -> tuple[int, int, bool]:
-    """The label column, the text column, and whether ``first`` is a header naming them."""
-    names = [cell.strip().lower() for cell in first]
-    label = next((i for i, name in enumerate(names) if name in LABEL_HEADERS), None)
-    text = next((i for i, name in enumerate(names) if name in TEXT_HEADERS), None)
-    if label is not None and text is not None:
-        return label, text, True
-    if len(first) == 2 and label is not None:
-        return label, 1 - label, True
-    if len(first) == 2 and text is not None:
-        return 1 - text, text, True
-    if len(first) == 2:
-        return 0, 1, False
-    raise UserError("error.import.csv_columns", columns=", ".join(cell.strip() for cell in first[:10]))
-
-
-def _read_row(row: list[str], label_column: int, text_column: int, has_header: bool) -> tuple[str, str]:
-    cells = [cell.strip() for cell in row]
-    if any(cells) and not has_header and len(cells) != 2:
-        raise _Skipped("import.skip.columns")  # without names, a third cell leaves the text ambiguous
-    label, text = (cells[column] if column < len(cells) else "" for column in (label_column, text_column))
-    if not label or not text:
-        raise _Skipped("import.skip.empty")
-    return _clean_label(label), text[:MAX_TEXT_CHARS]
 
 
 def _make_ticker(progress: Progress | None, total: int) -> Callable[[int], None]:
@@ -485,23 +298,33 @@ def _make_ticker(progress: Progress | None, total: int) -> Callable[[int], None]
     return tick
 
 
-def _assemble(kind: str, x: np.ndarray, labels: list[str], skipped: list) -> ImportedSamples:
-    """The samples with labels as indices into the sorted class names, once the classes are usable."""
+def _assemble(kind: str, x: np.ndarray, labels: list[str], names: list[str], skipped: list, notes: list = (), *,
+              for_training: bool) -> ImportedSamples:
+    """The samples with labels as indices into the sorted class names, once the classes are usable:
+    for training, enough of them with enough samples each."""
     counts = Counter(labels)
     if not counts:
         raise UserError("error.import.no_samples", skipped=len(skipped))
-    if len(counts) < MIN_CLASSES:
-        raise UserError("error.import.one_class", label=labels[0])
     if len(counts) > MAX_CLASSES:
         raise UserError("error.import.too_many_classes", count=len(counts), max=MAX_CLASSES)
+    if for_training:
+        _check_trainable(counts, labels[0])
+    classes = tuple(sorted(counts))
+    index = {label: i for i, label in enumerate(classes)}
+    y = np.array([index[label] for label in labels], dtype=np.int64)
+    return ImportedSamples(kind, classes, x, y, tuple(names),
+                           ImportReport(kept=len(y), skipped=tuple(skipped), notes=tuple(notes)))
+
+
+def _check_trainable(counts: Counter, first: str) -> None:
+    """Refuse classes a model cannot learn from: one alone, or any too small to be in both splits."""
+    if len(counts) < MIN_CLASSES:
+        raise UserError("error.import.one_class", label=first)
     short = sorted(label for label, count in counts.items() if count < MIN_PER_CLASS)
     if short:
         raise UserError("error.import.too_few", min=MIN_PER_CLASS,
                         classes=", ".join(f"{label} ({counts[label]})" for label in short))
-    names = tuple(sorted(counts))
-    index = {name: i for i, name in enumerate(names)}
-    y = np.array([index[label] for label in labels], dtype=np.int64)
-    return ImportedSamples(kind, names, x, y, ImportReport(kept=len(y), skipped=tuple(skipped)))
 
 
-_IMPORTERS = {"image": (".zip", import_image_zip), "audio": (".zip", import_audio_zip), "text": (".csv", import_text_csv)}
+_IMPORTERS = {"image": ((".zip", import_image_zip),), "audio": ((".zip", import_audio_zip),),
+              "text": ((".csv", import_text_csv), (".zip", import_text_zip))}

@@ -22,6 +22,15 @@ class UserError(ValueError):
         self.params = params
 
 
+class Skipped(Exception):
+    """One entry of an upload (a file in a zip, a row of a CSV) is left out while the rest are read;
+    ``key`` is the reason's translation key, which the import's report lists beside the entry."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
 def check_upload_size(payload: bytes, max_bytes: int, kind: str) -> None:
     """Refuse an empty upload or one over ``max_bytes``, with the keys ``error.{kind}_empty`` and
     ``error.{kind}_too_large`` (``kind`` is "upload" for pictures, "audio" for recordings)."""

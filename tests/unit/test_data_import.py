@@ -1,9 +1,8 @@
-"""A class's own data set, read from an upload: the shapes and labels it gives, and every hostile or
-careless upload named as a problem, all in memory."""
+"""A class's own data set, read from an upload: the shapes and labels it gives, and what it skips or notes
+and why, all in memory. The checks on the archive itself are in test_safe_zip.py."""
 
 import io
 import re
-import stat
 import zipfile
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 import soundfile as sf
 from PIL import Image
 
-from core import data_import
+from core import data_import, labelled_csv, safe_zip
 from core.data_import import (import_audio_zip, import_image_zip, import_text_csv, import_upload,
                               shrink_to_grid)
 from core.errors import UserError
@@ -99,13 +98,6 @@ def test_pictures_outside_any_class_folder_and_long_class_names_are_skipped():
     assert reason_of(result, f"{'x' * 41}/1.png") == "import.skip.label_too_long"
 
 
-def test_chinese_folder_names_without_the_utf8_flag_are_read_as_gb18030():
-    # Chinese Windows writes names in GBK without the flag; placeholders of the same byte length are swapped in.
-    payload = make_zip(class_pictures({"XX": 5, "YY": 5}), zipfile.ZIP_STORED)
-    payload = payload.replace(b"XX/", "猫/".encode("gbk")).replace(b"YY/", "狗/".encode("gbk"))
-    assert import_image_zip(payload).labels == tuple(sorted(("猫", "狗")))
-
-
 # Audio
 
 def test_audio_zip_labels_by_name_prefix():
@@ -139,30 +131,32 @@ def test_other_sound_formats_and_silence_among_wavs_are_skipped():
                                            "no_broken.wav": "import.skip.unreadable"}
 
 
-# Hostile zips
+# Duplicates, damage and class counts
 
-def test_unsafe_paths_are_skipped_not_read():
-    evil = [("../evil.png", picture(90)), ("/abs.png", picture(91)), ("C:\\x.png", picture(92)),
-            ("cat/../../up.png", picture(93)), ("cat\\..\\..\\win.png", picture(94))]
-    result = import_image_zip(make_zip(class_pictures({"cat": 5, "dog": 5}) + evil))
-    assert result.report.kept == 10
-    unsafe = {name for name, reason in result.report.skipped if reason == "import.skip.unsafe_path"}
-    assert len(unsafe) == 5
-
-
-def test_symbolic_links_are_skipped():
-    link = zipfile.ZipInfo("cat/link.png")
-    link.external_attr = (stat.S_IFLNK | 0o777) << 16
-    result = import_image_zip(make_zip(class_pictures({"cat": 5, "dog": 5}) + [(link, b"/etc/passwd")]))
-    assert result.report.kept == 10 and reason_of(result, "cat/link.png") == "import.skip.link"
-
-
-def test_duplicate_content_keeps_the_first_file():
+def test_duplicate_content_keeps_the_first_file_and_says_when_it_was_in_another_class():
     entries = class_pictures({"cat": 5, "dog": 5})
-    entries.append(("dog/again.png", entries[0][1]))  # the same bytes as cat/0.png
+    entries.append(("cat/again.png", entries[1][1]))  # the same bytes as cat/1.png
+    entries.append(("dog/again.png", entries[0][1]))  # the same bytes as cat/0.png: which class is it?
     result = import_image_zip(make_zip(entries))
     assert result.report.kept == 10 and np.bincount(result.y).tolist() == [5, 5]
-    assert result.report.skipped == (("dog/again.png", "import.skip.duplicate"),)
+    assert result.report.skipped == (("cat/again.png", "import.skip.duplicate"),
+                                     ("dog/again.png", "import.skip.duplicate_other_class"))
+
+
+def test_a_file_name_twice_in_one_class_is_kept_with_a_note_but_not_across_classes():
+    entries = class_pictures({"cat": 5, "dog": 5})  # cat/0.png and dog/0.png: the usual numbering per folder
+    entries.append(("cat/edited/0.png", picture(600)))
+    result = import_image_zip(make_zip(entries))
+    assert result.report.kept == 11 and result.report.skipped == ()
+    assert result.report.notes == (("cat/0.png, cat/edited/0.png", "import.note.same_name"),)
+
+
+def test_recordings_named_alike_in_one_class_get_the_same_note():
+    entries = [(f"{w}/{i}.wav", recording(10 * k + i)) for k, w in enumerate(("yes", "no")) for i in range(5)]
+    entries.append(("yes/take2/3.wav", recording(99)))
+    result = import_audio_zip(make_zip(entries))
+    assert result.report.kept == 11 and result.report.notes == (("yes/3.wav, yes/take2/3.wav",
+                                                                 "import.note.same_name"),)
 
 
 def test_other_formats_and_damaged_files_are_skipped_with_their_reason():
@@ -177,70 +171,6 @@ def test_other_formats_and_damaged_files_are_skipped_with_their_reason():
         "cat/notes.txt": "import.skip.format", "cat/anim.gif": "import.skip.format",
         "dog/renamed.png": "import.skip.format", "dog/broken.png": "import.skip.unreadable",
         "dog/tiny.png": "import.skip.too_small"}
-
-
-def test_macos_and_windows_junk_is_ignored_silently():
-    junk = [("__MACOSX/cat/._0.png", b"\x00\x05\x16\x07"), ("cat/.DS_Store", b"Bud1"), ("dog/._1.png", b"x"),
-            ("dog/Thumbs.db", b"x")]
-    result = import_image_zip(make_zip(class_pictures({"cat": 5, "dog": 5}) + junk))
-    assert result.report.kept == 10 and result.report.skipped == ()
-
-
-def test_unusual_compression_methods_are_not_read():
-    payload = make_zip(class_pictures({"cat": 5, "dog": 5}), zipfile.ZIP_BZIP2)
-    assert error_of(import_image_zip, payload).key == "error.import.no_samples"
-
-
-def set_flag(payload: bytes, flag: int) -> bytes:
-    """``payload`` with ``flag`` set on every entry of the zip's central directory."""
-    data = bytearray(payload)
-    for match in re.finditer(b"PK\x01\x02", payload):
-        offset = match.start() + 8  # general purpose bit flags
-        data[offset: offset + 2] = (int.from_bytes(data[offset: offset + 2], "little") | flag).to_bytes(2, "little")
-    return bytes(data)
-
-
-@pytest.mark.parametrize("payload, key", [
-    (b"", "error.import.empty_file"),
-    (b"PNG? no, just text", "error.import.not_zip"),
-    (make_zip([]), "error.import.empty"),
-    (make_zip([("__MACOSX/._x", b"x"), ("folder/", b"")]), "error.import.empty"),
-    (set_flag(make_zip(class_pictures({"cat": 5, "dog": 5})), 0x1), "error.import.encrypted"),
-])
-def test_whole_upload_problems_are_named(payload, key):
-    assert error_of(import_image_zip, payload).key == key
-
-
-def test_a_zip_bomb_is_refused_before_it_is_unpacked():
-    payload = make_zip(class_pictures({"cat": 5, "dog": 5}) + [("cat/bomb.png", bytes(20 * 2**20))])
-    assert len(payload) < 200_000
-    error = error_of(import_image_zip, payload)
-    assert error.key == "error.import.zip_bomb" and error.params["name"] == "cat/bomb.png"
-    assert error.params["ratio"] > 100
-
-
-def test_a_header_that_understates_the_size_is_read_only_that_far():
-    payload = bytearray(make_zip(class_pictures({"cat": 5, "dog": 5}) + [("cat/liar.png", bytes(20 * 2**20))]))
-    record = payload.rfind(b"PK\x01\x02")  # the last entry in the directory is the liar
-    payload[record + 24: record + 28] = (100_000).to_bytes(4, "little")  # uncompressed size: 100 kB, ratio under 100
-    result = import_image_zip(bytes(payload))
-    assert result.report.kept == 10 and reason_of(result, "cat/liar.png") == "import.skip.unreadable"
-
-
-def test_limits_on_size_entries_and_unpacked_bytes(monkeypatch):
-    payload = make_zip(class_pictures({"cat": 5, "dog": 5}))
-    monkeypatch.setattr(data_import, "MAX_UPLOAD_BYTES", len(payload) - 1)
-    assert error_of(import_image_zip, payload).key == "error.import.too_large"
-    monkeypatch.undo()
-    monkeypatch.setattr(data_import, "MAX_ENTRIES", 9)
-    error = error_of(import_image_zip, payload)
-    assert error.key == "error.import.too_many_entries" and error.params["count"] == 10
-    monkeypatch.undo()
-    monkeypatch.setattr(data_import, "MAX_TOTAL_BYTES", 1000)
-    assert error_of(import_image_zip, payload).key == "error.import.too_big_unpacked"
-    monkeypatch.undo()
-    monkeypatch.setattr(data_import, "MAX_ENTRY_BYTES", 100)
-    assert error_of(import_image_zip, payload).key == "error.import.no_samples"
 
 
 def test_class_count_limits(monkeypatch):
@@ -302,9 +232,69 @@ def test_upload_dispatch_checks_the_file_type():
     assert import_upload("data.CSV", csv_payload, "text").labels == ("a", "b")
     error = error_of(import_upload, "data.csv", csv_payload, "image")
     assert error.key == "error.import.file_type" and error.params["expected"] == ".zip"
-    assert error_of(import_upload, "pictures.zip", csv_payload, "text").key == "error.import.file_type"
+    error = error_of(import_upload, "texts.txt", csv_payload, "text")
+    assert error.key == "error.import.file_type" and error.params["expected"] == ".csv"
+    assert error_of(import_upload, "texts.zip", csv_payload, "text").key == "error.import.not_zip"
     with pytest.raises(ValueError):
         import_upload("x.zip", b"", "video")
+
+
+def test_a_zip_holding_one_csv_is_read_as_that_csv_and_its_meta_json_passed_over():
+    rows = as_csv(["label,text"] + [f"{label},text {label} {i}" for label in "ab" for i in range(5)]).encode()
+    result = import_upload("export.zip", make_zip([("meta.json", b'{"name": "x"}'), ("data.csv", rows)]), "text")
+    assert result.labels == ("a", "b") and len(result.x) == 10 and result.report.skipped == ()
+    for entries, count in (([("notes.txt", b"hello")], 0), ([("a.csv", rows), ("b.csv", rows)], 2)):
+        error = error_of(import_upload, "texts.zip", make_zip(entries), "text")
+        assert error.key == "error.import.zip_csv_count" and error.params["count"] == count
+    assert error_of(import_upload, "texts.zip", make_zip([("meta.json", b"{}")]), "text").key == "error.import.empty"
+    stored = zipfile.ZipInfo("data.csv")
+    stored.compress_type = zipfile.ZIP_BZIP2  # a method the importer does not read
+    error = error_of(import_upload, "texts.zip", make_zip([(stored, rows)]), "text")
+    assert error.key == "error.import.zip_csv_unreadable" and error.params["name"] == "data.csv"
+
+
+def test_each_sample_is_named_by_its_zip_entry_or_its_spreadsheet_row():
+    entries = class_pictures({"cat": 5, "dog": 5}, prefix="mydata/") + [("mydata/cat/bad.png", b"not a picture")]
+    pictures = import_image_zip(make_zip(entries))
+    assert len(pictures.names) == len(pictures.y) == 10 and "mydata/cat/bad.png" not in pictures.names
+    for name, label in zip(pictures.names, pictures.y):
+        assert name.split("/")[1] == pictures.labels[label]
+    rows = ["label,text", "a,one", "a,one", ",", "b,two"]  # a repeat and an empty row: skipped, numbers go on
+    rows += [f"{label},text {label} {i}" for label in "ab" for i in range(4)]
+    texts = import_text_csv(as_csv(rows).encode("utf-8-sig"))
+    assert texts.names[:2] == ("2", "5") and len(texts.names) == len(texts.x) == 10
+    for row, text, label in zip(texts.names, texts.x, texts.y):
+        assert rows[int(row) - 1] == f"{texts.labels[label]},{text}"
+    export = make_zip([("meta.json", b"{}"), ("data.csv", as_csv(rows).encode())])  # the page's older text export
+    zipped = import_upload("export.zip", export, "text")
+    assert zipped.names == texts.names
+
+
+def test_data_only_scored_may_hold_one_class_or_a_few_samples_but_passes_every_other_check(monkeypatch):
+    one_class = as_csv(["label,review"] + [f"1,great film {i}" for i in range(3)]).encode()
+    assert error_of(import_upload, "reviews.csv", one_class, "text").key == "error.import.one_class"
+    scored = import_upload("reviews.csv", one_class, "text", for_training=False)
+    assert scored.labels == ("1",) and scored.y.tolist() == [0, 0, 0]
+    few = make_zip(class_pictures({"cat": 1, "dog": 3}) + [("../evil.png", picture(90))])
+    assert error_of(import_upload, "few.zip", few, "image").key == "error.import.too_few"
+    scored = import_upload("few.zip", few, "image", for_training=False)
+    assert np.bincount(scored.y).tolist() == [1, 3] and reason_of(scored, "../evil.png") == "import.skip.unsafe_path"
+    with pytest.raises(UserError) as caught:
+        import_upload("few.zip", make_zip([("cat/0.png", b"not a picture")]), "image", for_training=False)
+    assert caught.value.key == "error.import.no_samples"
+    monkeypatch.setattr(safe_zip, "MAX_UPLOAD_BYTES", 100)
+    with pytest.raises(UserError) as caught:
+        import_upload("few.zip", few, "image", for_training=False)
+    assert caught.value.key == "error.import.too_large"
+
+
+def test_a_zip_is_counted_by_the_kinds_of_file_it_holds():
+    entries = [("export/data.csv", b"label,text\n"), ("meta.json", b"{}"), ("__MACOSX/export/._data.csv", b"x"),
+               ("export/cover.PNG", picture(1)), ("notes.txt", b"hi"), ("../up.wav", b"RIFF")]
+    assert data_import.count_zip_kinds(make_zip(entries)) == {"image": 1, "audio": 0, "text": 1}
+    with pytest.raises(UserError) as caught:
+        data_import.count_zip_kinds(b"not a zip")
+    assert caught.value.key == "error.import.not_zip"
 
 
 def test_progress_runs_from_zero_to_one():
@@ -325,9 +315,10 @@ def test_nothing_is_written_to_disk(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == [] and not (tmp_path.parent / "evil.png").exists()
 
 
-def test_every_key_the_module_can_raise_or_report_has_a_text_in_both_languages():
-    source = Path(data_import.__file__).read_text(encoding="utf-8")
-    keys = set(re.findall(r'"((?:error\.import|import\.skip)\.[a-z_]+)"', source))
+def test_every_key_the_modules_can_raise_or_report_has_a_text_in_both_languages():
+    source = "".join(Path(module.__file__).read_text(encoding="utf-8")
+                     for module in (data_import, safe_zip, labelled_csv))
+    keys = set(re.findall(r'"((?:error\.import|import\.skip|import\.note)\.[a-z_]+)"', source))
     keys |= set(data_import.SKIP_FOR_ERROR.values())
     assert len(keys) > 25
     en, zh = load_locale("en"), load_locale("zh")
