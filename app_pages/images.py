@@ -12,6 +12,7 @@ from ui.model_compare import render_model_compare
 from ui.model_picker import pick_model
 from ui.state import t
 from ui.training_tab import render_training_tab
+from ui.user_data_try import render_class_model_note, render_class_model_try
 
 st.title(t("images.title"))
 st.markdown(t("images.intro"))
@@ -27,12 +28,16 @@ else:
                    key="images_tab", on_change="rerun")
     try_tab, train_tab, inspect_tab, compare_tab = tabs
     with try_tab:
-        if try_tab.open and picked is not None:
+        if try_tab.open and picked is not None and picked.labels:  # a model of a class data set: its own labels
+            render_class_model_try(picked, "image", key="images_class_try")
+        elif try_tab.open and picked is not None:
             render_image_try(picked)
     with train_tab:
         render_training_tab(lambda: render_image_form(dataset), job_key="images_job")
     with inspect_tab:
-        if inspect_tab.open and picked is not None:
+        if inspect_tab.open and picked is not None and picked.labels:
+            render_class_model_note(picked)
+        elif inspect_tab.open and picked is not None:
             render_image_inspect(picked, key="images")
     with compare_tab:
         if compare_tab.open:

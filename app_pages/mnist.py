@@ -8,6 +8,7 @@ from ui.mnist_form import render_mnist_form
 from ui.model_picker import pick_model
 from ui.state import t
 from ui.training_tab import render_training_tab
+from ui.user_data_try import render_class_model_note, render_class_model_try
 
 st.title(t("mnist.title"))
 st.markdown(t("mnist.intro"))
@@ -19,7 +20,9 @@ try_tab, train_tab, inspect_tab = st.tabs([t("mnist.tab_try"), t("mnist.tab_trai
                                           key="mnist_tab", on_change="rerun")
 
 with try_tab:
-    if try_tab.open and picked is not None:
+    if try_tab.open and picked is not None and picked.labels:  # a model of a class data set: its own labels
+        render_class_model_try(picked, "image", key="mnist_class_try")
+    elif try_tab.open and picked is not None:
         render_digit_try(picked.model)
     else:
         forget_drawing()
@@ -28,5 +31,7 @@ with train_tab:
     render_training_tab(render_mnist_form, job_key="mnist_job")
 
 with inspect_tab:
-    if inspect_tab.open and picked is not None:
+    if inspect_tab.open and picked is not None and picked.labels:
+        render_class_model_note(picked)
+    elif inspect_tab.open and picked is not None:
         render_image_inspect(picked, key="mnist")

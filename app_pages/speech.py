@@ -10,6 +10,7 @@ from ui.speech_inspect import render_speech_inspect
 from ui.speech_try import render_honesty_note, render_speech_try
 from ui.state import t
 from ui.training_tab import render_training_tab
+from ui.user_data_try import render_class_model_note, render_class_model_try
 
 KINDS = ("gru", "lstm", "bigru", "crnn")
 
@@ -22,10 +23,14 @@ picked = pick_model("speech", shipped, KINDS, key="speech_model")
 try_tab, train_tab, inspect_tab = st.tabs([t("speech.tab_try"), t("speech.tab_train"), t("speech.tab_inspect")],
                                           key="speech_tab", on_change="rerun")
 with try_tab:
-    if try_tab.open and picked is not None:
+    if try_tab.open and picked is not None and picked.labels:  # a model of a class data set: its own words
+        render_class_model_try(picked, "audio", key="speech_class_try")
+    elif try_tab.open and picked is not None:
         render_speech_try(picked)
 with train_tab:
     render_training_tab(render_speech_form, job_key="speech_job")
 with inspect_tab:
-    if inspect_tab.open and picked is not None:
+    if inspect_tab.open and picked is not None and picked.labels:
+        render_class_model_note(picked)
+    elif inspect_tab.open and picked is not None:
         render_speech_inspect(picked)

@@ -173,9 +173,25 @@ class UserDataStore:
                 path.unlink()
             folder.rmdir()
 
+    def export_file(self, dataset_id: str) -> tuple[str, bytes]:
+        """The data set as the one file a teacher takes away, with its suffix: a ``.zip`` of class
+        folders for pictures and recordings, a ``.csv`` for texts (what a spreadsheet opens). The
+        upload and ``tools.evaluate`` read both back."""
+        if self.info(dataset_id).kind == "text":
+            return ".csv", self.export_csv(dataset_id)
+        return ".zip", self.export_zip(dataset_id)
+
+    def export_csv(self, dataset_id: str) -> bytes:
+        """A text data set as a ``label,text`` CSV in UTF-8 with a byte-order mark, the mark Excel
+        needs to show Chinese; the upload reads it back with the same labels and texts."""
+        info, x, y = self.load(dataset_id)
+        if info.kind != "text":  # the caller's mistake: pictures and recordings go into a zip
+            raise ValueError(f"only texts export as CSV, not {info.kind}")
+        return _texts_as_csv(info.labels, x, y).encode("utf-8-sig")
+
     def export_zip(self, dataset_id: str) -> bytes:
         """The data set as a zip the upload reads back: PNG or WAV files in a folder per label, or
-        a ``label,text`` CSV; with ``meta.json`` for its provenance."""
+        a ``label,text`` CSV; with ``meta.json`` for its provenance, which the upload passes over."""
         info, x, y = self.load(dataset_id)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:

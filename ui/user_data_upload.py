@@ -10,7 +10,7 @@ from core.markdown import escape_markdown, escape_params
 from ui.state import bound_translator, get_user_data, t
 
 KEY = "upload_data"
-SUFFIXES = {"image": ["zip"], "audio": ["zip"], "text": ["csv"]}
+SUFFIXES = {"image": ["zip"], "audio": ["zip"], "text": ["csv", "zip"]}  # a zip holding one CSV: older exports
 
 
 def render_upload() -> None:
@@ -47,8 +47,12 @@ def _import(filename: str, payload: bytes, kind: str, name: str) -> None:
     st.session_state["dataset_chosen"] = info.id
     st.success(t("data.upload.done", name=escape_markdown(info.name), count=info.size, classes=len(info.labels)),
                icon=":material/check_circle:")
-    skipped = imported.report.skipped
+    skipped, notes = imported.report.skipped, imported.report.notes
     if skipped:
         st.warning(t("data.upload.skipped", count=len(skipped)), icon=":material/filter_alt:")
         st.dataframe(pd.DataFrame([(entry, t(reason)) for entry, reason in skipped],
                                   columns=[t("data.col.entry"), t("data.col.reason")]), hide_index=True)
+    if notes:  # kept, but a teacher may want to look: the same file name in two folders
+        st.info(t("data.upload.notes", count=len(notes)), icon=":material/plagiarism:")
+        st.dataframe(pd.DataFrame([(entry, t(note)) for entry, note in notes],
+                                  columns=[t("data.col.entries"), t("data.col.note")]), hide_index=True)

@@ -60,6 +60,49 @@ def test_texts_save_without_pickle_and_export_as_csv(store):
         store.save("x", "text", ["a", "b"], np.array(["a", "b"], dtype=object), [0, 1], "collected")
 
 
+def test_a_text_set_exports_as_a_plain_csv_that_the_upload_reads_back_unchanged(store):
+    from core.data_import import import_upload
+
+    texts = np.array(["很好，推荐", "太差了", "不错, with a comma", "失望\n两行", 'a "quoted" word', "meh",
+                      "=1+1", "还行", "一般般吧", "    spaces kept inside    ".strip()])
+    labels = np.arange(10) % 2
+    info = store.save("评论", "text", ["好评", "差评"], texts, labels, "collected")
+    suffix, payload = store.export_file(info.id)
+    assert suffix == ".csv" and payload.startswith(b"\xef\xbb\xbf")  # the mark Excel needs for Chinese
+    again = import_upload(f"export{suffix}", payload, "text")
+    assert again.report.skipped == () and set(again.labels) == {"好评", "差评"}
+    read = {(again.labels[label], text) for label, text in zip(again.y, again.x)}
+    assert read == {(info.labels[label], text) for label, text in zip(labels, texts)}
+    older = import_upload("older_export.zip", store.export_zip(info.id), "text")  # the zip of earlier versions
+    assert older.report.skipped == () and len(older.x) == 10
+    with pytest.raises(ValueError):
+        store.export_csv(store.save("pics", "image", ["a", "b"], *drawings(2), "collected").id)
+
+
+def test_an_image_set_exports_to_a_zip_that_reads_back_without_a_skip(store):
+    from core.data_import import import_upload
+
+    x = np.random.default_rng(2).integers(0, 256, (10, 28, 28), dtype=np.uint8)
+    y = np.arange(10) % 2
+    info = store.save("set", "image", ["cat", "dog"], x, y, "collected")
+    suffix, payload = store.export_file(info.id)
+    again = import_upload(f"export{suffix}", payload, "image")
+    assert suffix == ".zip" and again.report.skipped == () and again.report.notes == ()  # meta.json passed over
+    assert again.labels == ("cat", "dog")
+    for label in (0, 1):  # the same pictures, pixel for pixel, in each class
+        assert sorted(a.tobytes() for a in again.x[again.y == label]) == sorted(a.tobytes() for a in x[y == label])
+
+
+def test_an_audio_set_exports_to_a_zip_that_reads_back_without_a_skip(store):
+    from core.data_import import import_upload
+
+    rng = np.random.default_rng(3)
+    clips = (0.3 * np.sin(np.arange(8000) / 8000 * 2 * np.pi * rng.integers(200, 900, (10, 1)))).astype(np.float32)
+    info = store.save("words", "audio", ["yes", "no"], clips, np.repeat([0, 1], 5), "collected")
+    again = import_upload("export.zip", store.export_file(info.id)[1], "audio")
+    assert again.report.skipped == () and again.labels == ("no", "yes") and np.bincount(again.y).tolist() == [5, 5]
+
+
 def test_an_image_set_exports_as_one_png_folder_per_label_that_cannot_escape(store):
     x, y = drawings(4)
     info = store.save("set", "image", ["../up", "a/b"], x, y, "collected")
@@ -116,3 +159,43 @@ def test_a_damaged_folder_is_skipped_by_the_list_and_delete_removes_a_set(store)
     assert [i.id for i in store.list()] == [info.id]
     store.delete(info.id)
     assert store.list() == []
+
+
+class FileOnlyModel:
+    """Stands in for a Keras model where only the file the run store writes matters."""
+
+    def save(self, path) -> None:
+        with open(path, "wb") as fh:
+            fh.write(b"model")
+
+
+def test_stored_runs_are_sorted_by_the_data_their_model_reads(tmp_path):
+    from core.class_runs import list_usable_runs, run_aliases, run_kind
+    from core.runstore import RunRecord, RunStore
+
+    runs = RunStore(tmp_path)
+
+    def add(task: str, config: dict, status: str = "done", model: bool = True) -> int:
+        return runs.add(RunRecord(task=task, status=status, config=config), model=FileOnlyModel() if model else None)
+
+    def on_set(set_id: str, labels: list[str], model: dict) -> dict:
+        return {"dataset": "class", "dataset_id": set_id, "labels": labels, "model": model}
+
+    drawn = add("class-mlp", on_set("a" * 12, ["o", "x"], {"input_shape": [28, 28]}))
+    words = add("class-gru", on_set("b" * 12, ["hum", "whistle"], {"kind": "gru", "mel_bins": 40}))
+    texts = add("class-gru", on_set("c" * 12, ["晴", "雨"], {"kind": "gru", "seq_len": 128}))
+    digits = add("mnist-mlp", {"dataset": "mnist", "model": {"input_shape": [28, 28]}})
+    add("cifar10-cnn", {"dataset": "cifar10", "model": {"input_shape": [32, 32, 3]}})  # no class set is colour
+    reviews = add("text-mean", {"dataset": "text", "model": {"kind": "mean", "seq_len": 128}})
+    add("class-mlp", on_set("a" * 12, ["o", "x"], {"input_shape": [28, 28]}), status="failed", model=False)
+    spoken = add("speech-crnn", {"dataset": "speech", "model": {"kind": "crnn"}}, status="stopped")
+
+    assert [r.id for r in list_usable_runs(runs, "image")] == [digits, drawn]
+    assert [r.id for r in list_usable_runs(runs, "audio")] == [spoken, words]
+    assert [r.id for r in list_usable_runs(runs, "text")] == [reviews, texts]  # a GRU may read either
+    assert [r.id for r in list_usable_runs(runs, "image", class_only=True)] == [drawn]
+    assert [r.id for r in list_usable_runs(runs, "text", dataset_id="c" * 12)] == [texts]
+    assert run_kind(runs.get(words)) == "audio" and run_aliases(runs.get(texts)) == (("晴",), ("雨",))
+    assert run_aliases(runs.get(digits))[7] == ("7",)
+    (tmp_path / "models" / f"run-{digits}.keras").unlink()  # a model file removed by hand is not offered
+    assert [r.id for r in list_usable_runs(runs, "image")] == [drawn]
