@@ -16,9 +16,13 @@ keep_keras_state()  # Streamlit would clear Keras's process-wide state after eve
 from ui.presenter import render_presenter_frame, render_presenter_toggle  # noqa: E402
 from ui.sidebar import render_queue_status, render_sidebar  # noqa: E402  (needs the environment above)
 from ui.state import t  # noqa: E402
-from ui.tour import render_tour_bar  # noqa: E402
+from ui.tour import notes_window_page, render_tour_bar, wants_notes_window  # noqa: E402
 
 st.set_page_config(page_title="NeuralStage · 神经网络展台", page_icon=":material/neurology:", layout="wide")
+
+if wants_notes_window():  # the presenter's speaker-notes tab opened from the tour: no menu, no sidebar
+    st.navigation([notes_window_page()], position="hidden").run()
+    st.stop()
 
 navigation = st.navigation({
     t("nav.overview"): [

@@ -1,4 +1,5 @@
-"""The live panel of one training job: status, progress, curves that grow, and Stop.
+"""The live panel of one training job: status, progress, curves that grow, Stop, and once the run
+has ended, its export zip in one click.
 
 It redraws itself every second through ``st.fragment(run_every=...)`` while the job is queued or
 running, without rerunning the rest of the page, and goes quiet once the job has finished.
@@ -13,6 +14,7 @@ import streamlit as st
 from core.chart_text import summarize_training
 from core.jobs import Job, JobStatus
 from ui.charts import plot_training_curves, render_summary
+from ui.run_export import render_run_download
 from ui.state import get_runner, t
 
 # How often the panel redraws while a job runs. Each redraw costs the browser CPU that, on a
@@ -68,6 +70,8 @@ def _job_view(job_id: int) -> None:
         return
     job = live.snapshot()
     _render_status(job)
+    if job.status in (JobStatus.DONE, JobStatus.STOPPED) and job.run_id:  # the run as a zip, in one click
+        render_run_download(job.run_id, key=f"export_{job_id}")
     if not job.status.finished:
         st.button(t("job.stop"), key=f"stop_{job_id}", icon=":material/stop:",
                   on_click=runner.stop, args=(job_id,))

@@ -46,6 +46,18 @@ def test_hostile_link_parameters_open_the_app_with_its_own_message():
     assert_no_live_markup(rendered_texts(at))
 
 
+def test_a_hostile_notes_parameter_opens_the_notes_window_with_its_own_message():
+    from core.i18n import translate
+
+    for raw in [*MARKUP, "x" * 5000, "{hours}", "\u202e" + "A" * 12]:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.query_params.update({"lang": "zh", "notes": raw, "tour": MARKUP[2], "present": "1"})
+        at.run()
+        assert not at.exception, at.exception
+        assert [w.value for w in at.warning] == [translate("zh", "tour.notes_unknown", hours=4)]
+        assert_no_live_markup(rendered_texts(at))
+
+
 def test_a_data_set_named_and_labelled_with_markup_shows_it_as_text():
     from ui.state import get_user_data
 

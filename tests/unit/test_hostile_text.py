@@ -1,5 +1,5 @@
 """Hostile text: sentences, labels, data set ids and link parameters (``?lang=``, ``?tour=``,
-``?present=``) of any Unicode. Each is read into a valid value or refused with one of the app's own
+``?present=``, ``?notes=``) of any Unicode. Each is read into a valid value or refused with one of the app's own
 translated errors; text that reaches Markdown shows as typed."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from core.i18n import LANGUAGES, normalize_language, translate
 from core.markdown import escape_markdown, escape_params
 from core.text_inference import MAX_INPUT_CHARS, read_text
 from core.tour import STEPS, parse_step
+from core.tour_notes import CODE_PATTERN, NotesRegistry, parse_code
 from core.user_data import MAX_LABEL_CHARS, UserDataStore, check_labels
 from data.tokenizer import CONTROL, OOV_ID, Tokenizer, normalise
 from hostile_inputs import assert_known_user_error, call_or_user_error
@@ -95,6 +96,16 @@ def test_any_tour_parameter_gives_a_step_or_none_and_the_warning_is_translated(r
                                          ("3.0", None), ("+3", None), ("1e0", None), ("", None)])
 def test_only_plain_ascii_step_numbers_open_a_step(raw, number):
     assert parse_step(raw) == number
+
+
+NOTES_REGISTRY = NotesRegistry()  # nothing is ever published to it: every code is unknown
+
+
+@given(raw=st.none() | TEXTS | st.builds(lambda s, n: s * n, TEXTS, st.integers(1, 300)))
+def test_any_notes_parameter_gives_a_code_of_our_shape_or_none_and_reads_as_unknown(raw):
+    code = parse_code(raw)
+    assert code is None or (CODE_PATTERN.fullmatch(code) and code == raw.strip())
+    assert NOTES_REGISTRY.read(code or "") is None and len(NOTES_REGISTRY) == 0
 
 
 @given(labels=st.lists(TEXTS, max_size=60))

@@ -33,6 +33,7 @@ REVIEWED_HTML = {
     ("ui/text_try.py", "render_importance"): "the visitor's tokens and tooltips, html.escape-d by importance_html",
     ("ui/timeline.py", "_render_strip"): "a constant style and the generations' years, integers from the code",
     ("ui/presenter.py", "render_presenter_frame"): "a constant style sheet",
+    ("ui/tour.py", "render_notes_window"): "a constant style sheet for the speaker-notes tab",
     ("ui/knowledge_map.py", "render_node_details"): "a constant colour from TYPE_STYLE and a translated kind name",
 }
 # Where the interface builds a path: only from the app's own constants.

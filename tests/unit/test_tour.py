@@ -1,5 +1,7 @@
-"""The guided tour's steps and link parsing, the timeline's generations, and the audience link."""
+"""The guided tour's steps and link parsing, the speaker-notes registry, the timeline's generations,
+and the audience link."""
 
+import threading
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -9,6 +11,7 @@ from core.audience import build_audience_url, draw_qr_svg, find_local_address
 from core.generations import GENERATIONS, find_generation
 from core.i18n import load_locale
 from core.tour import STEPS, neighbours, parse_step, step_at, total_minutes
+from core.tour_notes import NotesRegistry, new_code, parse_code
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -33,6 +36,77 @@ def test_neighbours_stop_at_both_ends():
     assert neighbours(1) == (None, 2)
     assert neighbours(4) == (3, 5)
     assert neighbours(len(STEPS)) == (len(STEPS) - 1, None)
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_notes_registry_returns_the_last_step_a_code_published_and_none_for_an_unknown_code():
+    registry, code, other = NotesRegistry(), new_code(), new_code()
+    assert code != other and parse_code(code) == code and len(code) == 12
+    assert registry.read(code) is None
+    registry.publish(code, 3)
+    registry.publish(other, 5)
+    registry.publish(code, 4)
+    assert registry.read(code).step == 4 and registry.read(other).step == 5
+    registry.publish(code, None)  # the tour was closed
+    assert registry.read(code).step is None and len(registry) == 2
+    assert registry.read(new_code()) is None
+
+
+def test_a_code_nobody_published_to_for_the_expiry_time_is_forgotten():
+    clock = FakeClock()
+    registry, code = NotesRegistry(expiry_s=60, clock=clock), new_code()
+    registry.publish(code, 2)
+    clock.now += 59
+    assert registry.read(code).step == 2
+    registry.publish(code, 3)  # each publication starts the hour again
+    clock.now += 59
+    assert registry.read(code).step == 3
+    clock.now += 2
+    assert registry.read(code) is None and len(registry) == 0
+
+
+def test_past_the_cap_the_longest_silent_codes_are_forgotten_first():
+    registry = NotesRegistry(max_codes=3)
+    codes = [new_code() for _ in range(4)]
+    for number, code in enumerate(codes, 1):
+        registry.publish(code, number)
+    assert registry.read(codes[0]) is None and [registry.read(c).step for c in codes[1:]] == [2, 3, 4]
+    registry.publish(codes[1], 1)  # publishing again makes a code the newest
+    registry.publish(new_code(), 1)
+    assert registry.read(codes[2]) is None and registry.read(codes[1]).step == 1
+
+
+def test_many_sessions_publish_and_read_at_once_without_losing_a_step():
+    registry, misses = NotesRegistry(), []
+    codes = [new_code() for _ in range(8)]
+
+    def present(code: str) -> None:
+        for number in range(1, 201):
+            registry.publish(code, number % len(STEPS) + 1)
+            if registry.read(code) is None:
+                misses.append(code)
+
+    threads = [threading.Thread(target=present, args=(code,)) for code in codes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert misses == [] and [registry.read(code).step for code in codes] == [200 % len(STEPS) + 1] * len(codes)
+
+
+@pytest.mark.parametrize("raw", [None, "", "abc", "x" * 11, "x" * 13, "abc def ghij", "<script>al>",
+                                 "ａｂｃｄｅｆｇｈｉｊｋｌ", "abcdefghijk\n"])
+def test_a_notes_code_from_a_link_is_refused_unless_it_has_the_shape_of_one_we_made(raw):
+    assert parse_code(raw) is None
 
 
 def test_generations_run_in_time_and_each_links_to_a_page_with_its_words():
