@@ -1,8 +1,9 @@
 """Everything that depends on the Keras backend (TensorFlow, JAX or PyTorch) and on the hardware.
 
 The rest of the project speaks plain Keras 3. This module sets the backend's environment before it
-loads (GPU memory growth, no JAX preallocation), tells which device the models run on, and wraps
-single-input prediction in the fastest compiled call each backend offers.
+loads (GPU memory growth, no JAX preallocation, TensorFlow's deterministic kernels on a GPU), tells
+which device the models run on, and wraps single-input prediction in the fastest compiled call each
+backend offers.
 
 Nothing here imports a framework at import time: the home page reads the device badge without
 loading TensorFlow.
@@ -29,6 +30,11 @@ MALLOC_ARENAS = 2  # glibc memory pools for all threads together; see limit_mall
 M_ARENA_MAX = -8  # mallopt's parameter number for that limit (malloc.h)
 _load_lock = threading.Lock()
 _backend_ready = False  # set once the backend's GPU settings have been applied in this process
+# "auto": TensorFlow's deterministic kernels where a GPU is visible; "1" everywhere; "0" never. On a CPU
+# the kernels used here already repeat bit for bit, and the deterministic ones gain nothing there (their
+# cost was lost in the noise, docs/BENCHMARKS.md); on a GPU, convolution and max-pooling gradients and
+# the sums behind an embedding's gradient otherwise add in a different order on every run.
+OP_DETERMINISM_ENV = "NEURALSTAGE_OP_DETERMINISM"
 
 
 @dataclass(frozen=True)
@@ -85,15 +91,27 @@ def load_keras() -> Any:
             if backend_name() == "tensorflow":
                 import tensorflow as tf
 
-                for gpu in tf.config.list_physical_devices("GPU"):
+                gpus = tf.config.list_physical_devices("GPU")
+                for gpu in gpus:
                     try:
                         tf.config.experimental.set_memory_growth(gpu, True)
                     except RuntimeError:  # the GPU was initialised already; growth can no longer change
                         pass
+                if wants_op_determinism(os.environ.get(OP_DETERMINISM_ENV, "auto"), bool(gpus)):
+                    # Deterministic mode refuses random ops that no seed governs; every run seeds its
+                    # own (core.training.build_and_fit), and this default covers any other caller.
+                    tf.random.set_seed(0)
+                    tf.config.experimental.enable_op_determinism()
             _backend_ready = True
         import keras
 
         return keras
+
+
+def wants_op_determinism(setting: str, has_gpu: bool) -> bool:
+    """Whether TensorFlow should use only deterministic kernels, for the ``NEURALSTAGE_OP_DETERMINISM``
+    ``setting`` ("auto", "1" or "0") on a machine with or without a GPU."""
+    return setting == "1" or (setting not in ("0", "1") and has_gpu)
 
 
 def cpu_cores() -> int:

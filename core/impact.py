@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import asdict, dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -20,7 +21,7 @@ import numpy as np
 from core.devices import backend_name, describe_device, load_keras
 from core.privacy import threshold_attack, true_class_confidence
 from core.runstore import default_home
-from core.training import TrainConfig, fit_classifier
+from core.training import TrainConfig, build_and_fit
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,6 @@ def run_fairness(config: FairnessConfig = FairnessConfig(), callbacks: Sequence[
     from data.speech_augment import augment
     from models.speech_rnn import PRESETS, build_model
 
-    keras = load_keras()
     data = load_speech()
     test_groups = data.info_test.group
     preset = PRESETS["gru"]
@@ -71,9 +71,7 @@ def run_fairness(config: FairnessConfig = FairnessConfig(), callbacks: Sequence[
         if config.augment_copies:
             x = np.concatenate([x, augment(x, np.random.default_rng(config.seed), copies=config.augment_copies)])
             y = np.tile(y, config.augment_copies + 1)
-        keras.utils.set_random_seed(config.seed)
-        model = build_model(preset.model)
-        fit_classifier(model, x, y, None, train, callbacks)
+        model, _ = build_and_fit(partial(build_model, preset.model), x, y, None, train, callbacks)
         correct = model.predict(data.x_test, batch_size=512, verbose=0).argmax(axis=1) == data.y_test
         arms[name] = {group: float(correct[test_groups == group].mean()) for group in ("male", "female")}
         arms[name]["clips"] = int(len(index))
@@ -121,8 +119,8 @@ def run_privacy(config: PrivacyConfig = PrivacyConfig(), callbacks: Sequence[Any
     for name, (model_config, train) in arms_settings.items():
         curve: dict[str, list[float]] = {key: [] for key in
                                          ("epoch", "auc", "attack_accuracy", "train_accuracy", "test_accuracy")}
-        keras.utils.set_random_seed(config.seed)
-        fit_classifier(build_model(model_config), x_in, y_in, None, train, [*callbacks, AttackEachCheckpoint(curve)])
+        build_and_fit(partial(build_model, model_config), x_in, y_in, None, train,
+                      [*callbacks, AttackEachCheckpoint(curve)])
         arms[name] = curve
     return {"config": asdict(config), "arms": arms, "seconds": time.perf_counter() - started}
 

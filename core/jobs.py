@@ -7,7 +7,9 @@ batch and epoch, and it ends training within one batch when someone presses Stop
 
 The runner enforces its limits itself (running jobs per device, epochs, wall time), whatever the
 widgets allowed, and a failing job is recorded with its reason without disturbing the others; a
-job that runs out of memory fails with the reason "error.out_of_memory".
+job that runs out of memory fails with the reason "error.out_of_memory". One job runs at a time by
+default; where more do (``max_running``), each still repeats from its own seed, because training
+seeds the process-wide generators under a lock (``core.training.build_and_fit``).
 
 Pages talk to ``JobBackend``, the few methods they need; ``JobRunner`` is its implementation inside
 the server process. Its hooks file each job in the run store as it is queued, starts, finishes an

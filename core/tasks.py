@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, Sequence
 
 import numpy as np
 
-from core.devices import backend_name, describe_device, load_keras
+from core.devices import backend_name, describe_device
 from core.errors import UserError
 from core.jobs import Job, JobContext, JobStatus, WorkFn
 from core.runstore import RunRecord, RunStore
-from core.training import TrainConfig, fit_classifier
+from core.training import TrainConfig, build_and_fit
 from data.images import IMAGE_SETS, SOURCES, load_images, sources_for, to_model_input, unavailable_reason
 from data.splits import Splits
 
@@ -103,12 +104,11 @@ def train_classifier(spec: Any, callbacks: Sequence[Any] = ()) -> dict[str, Any]
     parameter count and the data sizes.
     """
     spec.validate()
-    keras = load_keras()
     data = spec.arrays()
-    keras.utils.set_random_seed(spec.train.seed)
     # A spec whose model needs more than its config (a tokenizer fitted on the data) builds it itself.
-    model = spec.build_model() if hasattr(spec, "build_model") else build_from_config(spec.model)
-    history = fit_classifier(model, data.x_train, data.y_train, (data.x_val, data.y_val), spec.train, callbacks)
+    build = spec.build_model if hasattr(spec, "build_model") else partial(build_from_config, spec.model)
+    model, history = build_and_fit(build, data.x_train, data.y_train, (data.x_val, data.y_val), spec.train,
+                                   callbacks)
     probabilities = model.predict(data.x_test, batch_size=1024, verbose=0)
     picked = probabilities[np.arange(len(data.y_test)), data.y_test.astype(int)]
     return {

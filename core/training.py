@@ -1,14 +1,17 @@
-"""How a classifier is trained: the optimiser settings shared by every model family, and one fit call.
+"""How a classifier is trained: the optimiser settings shared by every model family, one fit call, and
+the seeding that makes a run repeatable.
 
 The training loop knows nothing about the screen: progress leaves through Keras callbacks that the job
 runner (``core.jobs``) supplies. ``tools.bench`` calls the same ``fit_classifier`` directly, which is
-how it measures the runner's overhead.
+how it measures the runner's overhead. ``build_and_fit`` seeds, builds and trains in one step, so that
+jobs training side by side never draw from each other's seed.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -20,6 +23,9 @@ MAX_EPOCHS = 50  # a live demo never needs more, and the runner refuses more wha
 BATCH_SIZE_RANGE = (8, 2048)
 LEARNING_RATE_RANGE = (1e-5, 1.0)
 SEED_RANGE = (0, 2**32 - 1)  # what NumPy's seeding takes; Keras raises a bare ValueError outside it
+# Python's, NumPy's and TensorFlow's global generators are one per process, shared by every thread: a job
+# seeding them while another builds its model would hand it the wrong initial weights and dropout seeds.
+_SEEDING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,8 @@ def fit_classifier(model: Any, x_train: np.ndarray, y_train: np.ndarray,
     """Compile ``model`` for integer-labelled classification, train it and return the per-epoch history.
 
     The caller seeds Keras (``keras.utils.set_random_seed``) before building the model, so that the
-    weights, the shuffling and any dropout or augmentation repeat from run to run.
+    weights, the shuffling and any dropout or augmentation repeat from run to run; ``build_and_fit``
+    does both.
     """
     config.validate()
     keras = load_keras()
@@ -104,3 +111,39 @@ def fit_classifier(model: Any, x_train: np.ndarray, y_train: np.ndarray,
     history = model.fit(x_train, y_train, batch_size=config.batch_size, epochs=config.epochs,
                         validation_data=validation, callbacks=callbacks, verbose=0)
     return {name: [float(v) for v in values] for name, values in history.history.items()}
+
+
+def build_and_fit(build: Callable[[], Any], x_train: np.ndarray, y_train: np.ndarray,
+                  validation: tuple[np.ndarray, np.ndarray] | None, config: TrainConfig,
+                  callbacks: Sequence[Any] = ()) -> tuple[Any, dict[str, list[float]]]:
+    """Seed every generator from ``config.seed``, build the model with ``build()``, train it with
+    ``fit_classifier``, and return the model and its per-epoch history.
+
+    Everything random in a run is drawn from the global generators between the seeding and the first
+    batch: the initial weights and the seeds of the dropout and augmentation layers as the model is
+    built, the shuffling seed as ``fit`` makes its data pipeline, the training step as it is traced.
+    Jobs can run side by side (``NEURALSTAGE_MAX_JOBS`` above 1, and the story-page experiments share
+    the runner), so one process-wide lock is held over exactly that stretch; after the first batch
+    each job draws only from its own seed generators, and the jobs train in parallel.
+    """
+    keras = load_keras()
+    _SEEDING.acquire()
+    held = True
+
+    def release() -> None:
+        nonlocal held
+        if held:
+            held = False
+            _SEEDING.release()
+
+    class ReleaseSeeding(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            release()
+
+    try:
+        keras.utils.set_random_seed(config.seed)
+        model = build()
+        history = fit_classifier(model, x_train, y_train, validation, config, [*callbacks, ReleaseSeeding()])
+    finally:
+        release()  # a run that failed or stopped before its first batch
+    return model, history

@@ -7,6 +7,7 @@ import streamlit as st
 from core.class_tasks import with_class_data
 from core.tasks import ImageJobSpec
 from ui.mnist_form import mlp_rows, render_custom_mlp
+from ui.presenter import advanced_area
 from ui.state import bound_translator, t
 from ui.train_controls import (render_custom_training, render_epochs_and_seed, render_settings_table,
                                render_source_choice, render_start_button, training_rows)
@@ -22,25 +23,26 @@ KEY = "images"
 def _render_custom_cnn():
     from models.image_cnn import KERNEL_SIZES, MAX_BLOCKS, MAX_ROTATION, CNNConfig
 
-    blocks = st.slider(t("train.conv_blocks"), 1, MAX_BLOCKS, 2, key=f"{KEY}_blocks")
-    cols = st.columns(blocks)
-    defaults = (32, 64, 64, 128)
-    filters, pools = [], []
-    for i in range(blocks):
-        with cols[i]:
-            filters.append(st.select_slider(t("train.filters", block=i + 1), FILTER_CHOICES, defaults[i],
-                                            key=f"{KEY}_filters_{i}"))
-            pools.append(st.toggle(t("train.pool"), i < 2, key=f"{KEY}_pool_{i}"))
-    left, right = st.columns(2)
-    kernel = left.radio(t("train.kernel_size"), KERNEL_SIZES, horizontal=True, key=f"{KEY}_kernel",
-                        format_func=lambda k: f"{k}×{k}")
-    dense = right.select_slider(t("train.dense_units"), DENSE_CHOICES, 64, key=f"{KEY}_dense",
-                                help=t("train.dense_units_help"))
-    norm = left.toggle(t("train.batch_norm"), False, key=f"{KEY}_norm", help=t("train.batch_norm_help"))
-    dropout = right.slider(t("train.dropout"), 0.0, 0.5, 0.0, 0.05, key=f"{KEY}_dropout")
-    shift = left.slider(t("train.shift"), 0, 2, 0, key=f"{KEY}_shift", help=t("train.shift_help_images"))
-    rotation = right.slider(t("train.rotation"), 0, min(30, round(MAX_ROTATION * 360)), 0, 5, key=f"{KEY}_rotation",
-                            help=t("train.rotation_help"))
+    with advanced_area("train.fold.network"):
+        blocks = st.slider(t("train.conv_blocks"), 1, MAX_BLOCKS, 2, key=f"{KEY}_blocks")
+        cols = st.columns(blocks)
+        defaults = (32, 64, 64, 128)
+        filters, pools = [], []
+        for i in range(blocks):
+            with cols[i]:
+                filters.append(st.select_slider(t("train.filters", block=i + 1), FILTER_CHOICES, defaults[i],
+                                                key=f"{KEY}_filters_{i}"))
+                pools.append(st.toggle(t("train.pool"), i < 2, key=f"{KEY}_pool_{i}"))
+        left, right = st.columns(2)
+        kernel = left.radio(t("train.kernel_size"), KERNEL_SIZES, horizontal=True, key=f"{KEY}_kernel",
+                            format_func=lambda k: f"{k}×{k}")
+        dense = right.select_slider(t("train.dense_units"), DENSE_CHOICES, 64, key=f"{KEY}_dense",
+                                    help=t("train.dense_units_help"))
+        norm = left.toggle(t("train.batch_norm"), False, key=f"{KEY}_norm", help=t("train.batch_norm_help"))
+        dropout = right.slider(t("train.dropout"), 0.0, 0.5, 0.0, 0.05, key=f"{KEY}_dropout")
+        shift = left.slider(t("train.shift"), 0, 2, 0, key=f"{KEY}_shift", help=t("train.shift_help_images"))
+        rotation = right.slider(t("train.rotation"), 0, min(30, round(MAX_ROTATION * 360)), 0, 5,
+                                key=f"{KEY}_rotation", help=t("train.rotation_help"))
     return CNNConfig(filters=tuple(filters), kernel_size=kernel, pool_after=tuple(pools), dense_units=dense,
                      batch_norm=norm, dropout=dropout, shift_pixels=shift, rotation=rotation / 360)
 

@@ -19,6 +19,7 @@ from core.impact import EXPERIMENT_EPOCHS, load_result, make_experiment_work
 from ui.charts import render_summary
 from ui.impact_charts import plot_energy, plot_group_accuracy, plot_lines
 from ui.job_panel import REFRESH_S
+from ui.presenter import advanced_area
 from ui.state import current_language, get_runner, get_store, session_id, t
 CPU_WATTS_PER_CORE = 10.0  # an assumption, shown and editable: a laptop core under load draws roughly this
 GPU_WATTS = 300.0  # an assumption, shown and editable: a data-centre GPU under training load
@@ -209,11 +210,12 @@ def render_energy() -> None:
     from core.footprint import emissions_g, energy_wh
 
     render_text("impact_energy")
-    left, right = st.columns(2)
-    watts = left.number_input(t("impact.energy.watts"), 1.0, 2000.0, _assumed_watts(), 5.0, key="impact_watts",
-                              help=t("impact.energy.watts_help"))
-    grams = right.number_input(t("impact.energy.grid"), 0.0, 1500.0, GRID_G_PER_KWH, 10.0, key="impact_grid",
-                               help=t("impact.energy.grid_help"))
+    with advanced_area("impact.energy.assumptions"):  # editable assumptions; a presenter shows the result
+        left, right = st.columns(2)
+        watts = left.number_input(t("impact.energy.watts"), 1.0, 2000.0, _assumed_watts(), 5.0, key="impact_watts",
+                                  help=t("impact.energy.watts_help"))
+        grams = right.number_input(t("impact.energy.grid"), 0.0, 1500.0, GRID_G_PER_KWH, 10.0, key="impact_grid",
+                                   help=t("impact.energy.grid_help"))
     runs = [run for run in get_store().list() if run.train_seconds]
     if not runs:
         st.info(t("impact.card.no_runs"), icon=":material/model_training:")

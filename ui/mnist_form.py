@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.class_tasks import with_class_data
 from core.tasks import ImageJobSpec
+from ui.presenter import advanced_area
 from ui.state import bound_translator, t
 from ui.train_controls import (render_custom_training, render_epochs_and_seed, render_settings_table,
                                render_source_choice, training_rows)
@@ -14,18 +15,19 @@ UNIT_CHOICES = (16, 32, 64, 128, 256, 512, 1024)
 
 
 def render_custom_mlp(key: str):
-    """Hidden layers, units, activation, dropout and shift of a custom MLP."""
+    """Hidden layers, units, activation, dropout and shift of a custom MLP (folded in presenter mode)."""
     from models.mnist_mlp import ACTIVATIONS, MAX_HIDDEN_LAYERS, MLPConfig
 
-    layers = st.slider(t("train.hidden_layers"), 1, MAX_HIDDEN_LAYERS, 2, key=f"{key}_layers")
-    cols = st.columns(layers)
-    defaults = (256, 128, 64, 32)
-    units = tuple(cols[i].select_slider(t("train.units", layer=i + 1), UNIT_CHOICES, defaults[i],
-                                        key=f"{key}_units_{i}") for i in range(layers))
-    left, right = st.columns(2)
-    activation = left.selectbox(t("train.activation"), ACTIVATIONS, key=f"{key}_activation")
-    dropout = right.slider(t("train.dropout"), 0.0, 0.5, 0.0, 0.05, key=f"{key}_dropout")
-    shift = left.slider(t("train.shift"), 0, 3, 1, key=f"{key}_shift", help=t("train.shift_help"))
+    with advanced_area("train.fold.network"):
+        layers = st.slider(t("train.hidden_layers"), 1, MAX_HIDDEN_LAYERS, 2, key=f"{key}_layers")
+        cols = st.columns(layers)
+        defaults = (256, 128, 64, 32)
+        units = tuple(cols[i].select_slider(t("train.units", layer=i + 1), UNIT_CHOICES, defaults[i],
+                                            key=f"{key}_units_{i}") for i in range(layers))
+        left, right = st.columns(2)
+        activation = left.selectbox(t("train.activation"), ACTIVATIONS, key=f"{key}_activation")
+        dropout = right.slider(t("train.dropout"), 0.0, 0.5, 0.0, 0.05, key=f"{key}_dropout")
+        shift = left.slider(t("train.shift"), 0, 3, 1, key=f"{key}_shift", help=t("train.shift_help"))
     return MLPConfig(hidden_units=units, activation=activation, dropout=dropout, shift_pixels=shift)
 
 

@@ -7,9 +7,10 @@ import streamlit as st
 from core.class_tasks import with_class_data
 from core.speech_tasks import DATA_SOURCES, MAX_AUGMENT_COPIES, SpeechJobSpec
 from ui.datasets import fsdd_unavailable
+from ui.presenter import advanced_area
 from ui.state import bound_translator, t
-from ui.train_controls import (class_sets_of, render_class_set_pick, render_custom_training, render_epochs_and_seed,
-                               render_settings_table, render_start_button, training_rows)
+from ui.train_controls import (class_sets_of, render_class_set_pick, render_custom_training,
+                               render_epochs_and_seed, render_settings_table, render_start_button, training_rows)
 
 KEY = "speech"
 UNIT_CHOICES = (16, 32, 48, 64, 96, 128)
@@ -19,14 +20,16 @@ def _render_custom(base):
     from models.speech_rnn import KINDS, MAX_LAYERS, SpeechConfig
 
     tr = bound_translator()
-    left, right = st.columns(2)
-    kind = left.selectbox(t("speech.train.kind"), KINDS, key=f"{KEY}_kind", format_func=lambda k: tr(f"preset.{k}"))
-    units = right.select_slider(t("speech.train.units"), UNIT_CHOICES, base.units, key=f"{KEY}_units",
-                                help=t("speech.train.units_help"))
-    layers = left.slider(t("speech.train.layers"), 1, MAX_LAYERS, 1, key=f"{KEY}_layers")
-    dropout = right.slider(t("train.dropout"), 0.0, 0.5, 0.0, 0.05, key=f"{KEY}_dropout")
-    masks = left.toggle(t("speech.train.spec_augment"), base.spec_augment, key=f"{KEY}_masks",
-                        help=t("speech.train.spec_augment_help"))
+    with advanced_area("train.fold.network"):
+        left, right = st.columns(2)
+        kind = left.selectbox(t("speech.train.kind"), KINDS, key=f"{KEY}_kind",
+                              format_func=lambda k: tr(f"preset.{k}"))
+        units = right.select_slider(t("speech.train.units"), UNIT_CHOICES, base.units, key=f"{KEY}_units",
+                                    help=t("speech.train.units_help"))
+        layers = left.slider(t("speech.train.layers"), 1, MAX_LAYERS, 1, key=f"{KEY}_layers")
+        dropout = right.slider(t("train.dropout"), 0.0, 0.5, 0.0, 0.05, key=f"{KEY}_dropout")
+        masks = left.toggle(t("speech.train.spec_augment"), base.spec_augment, key=f"{KEY}_masks",
+                            help=t("speech.train.spec_augment_help"))
     return SpeechConfig(kind=kind, units=units, layers=layers, dropout=dropout, spec_augment=masks,
                         conv_filters=base.conv_filters)
 
@@ -64,15 +67,16 @@ def render_speech_form() -> tuple[SpeechJobSpec, bool]:
     name = st.selectbox(t("train.preset"), [*PRESETS, "custom"], key=f"{KEY}_preset",
                         format_func=lambda k: tr(f"preset.{k}"))
     base = PRESETS.get(name, PRESETS["gru"])
-    source = render_speech_source()
-    if source == "fsdd" or source.startswith("class:"):  # English only, or the class's own words
-        languages = ["en"]
-    else:
-        languages = st.pills(t("speech.train.languages"), ("en", "zh"), selection_mode="multi",
-                             default=["en", "zh"], key=f"{KEY}_languages",
-                             format_func=lambda lang: tr(f"language.{lang}"))
-    copies = st.slider(t("speech.train.copies"), 0, MAX_AUGMENT_COPIES, 1, key=f"{KEY}_copies",
-                       help=t("speech.train.copies_help"))
+    with advanced_area("speech.train.fold_data"):
+        source = render_speech_source()
+        if source == "fsdd" or source.startswith("class:"):  # English only, or the class's own words
+            languages = ["en"]
+        else:
+            languages = st.pills(t("speech.train.languages"), ("en", "zh"), selection_mode="multi",
+                                 default=["en", "zh"], key=f"{KEY}_languages",
+                                 format_func=lambda lang: tr(f"language.{lang}"))
+        copies = st.slider(t("speech.train.copies"), 0, MAX_AUGMENT_COPIES, 1, key=f"{KEY}_copies",
+                           help=t("speech.train.copies_help"))
     if name == "custom":
         model, train = _render_custom(base.model), render_custom_training(base.train, f"{KEY}_custom")
     else:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.class_tasks import class_data_spec
 from core.text_tasks import TextJobSpec
+from ui.presenter import advanced_area
 from ui.state import bound_translator, t
 from ui.train_controls import (class_sets_of, render_class_set_pick, render_custom_training,
                                render_epochs_and_seed, render_settings_table, render_start_button, training_rows)
@@ -32,15 +33,16 @@ def render_text_language() -> str:
     cannot be had now, say why and fall back."""
     tr = bound_translator()
     options = ["zh", "en", *(["class"] if class_sets_of("text") else [])]
-    language = st.radio(t("train.data"), options, horizontal=True, key=f"{KEY}_language",
-                        format_func=lambda lang: tr("data.source.class_choice") if lang == "class"
-                        else tr(f"text.source.{lang}"))
-    if language == "class":
-        return render_class_set_pick("text", f"{KEY}_language")
-    reason = text_unavailable(language) if language == "en" else None
-    if reason is not None:
-        st.warning(t("text.source.en_unavailable", reason=t(reason)), icon=":material/cloud_off:")
-        return "zh"
+    with advanced_area("train.fold.data"):
+        language = st.radio(t("train.data"), options, horizontal=True, key=f"{KEY}_language",
+                            format_func=lambda lang: tr("data.source.class_choice") if lang == "class"
+                            else tr(f"text.source.{lang}"))
+        if language == "class":
+            return render_class_set_pick("text", f"{KEY}_language")
+        reason = text_unavailable(language) if language == "en" else None
+        if reason is not None:
+            st.warning(t("text.source.en_unavailable", reason=t(reason)), icon=":material/cloud_off:")
+            return "zh"
     return language
 
 
@@ -48,20 +50,22 @@ def _render_custom(base):
     from models.text_transformer import HEADS, KINDS, MAX_BLOCKS
 
     tr = bound_translator()
-    left, right = st.columns(2)
-    kind = left.selectbox(t("text.train.kind"), KINDS, key=f"{KEY}_kind", format_func=lambda k: tr(f"family.{k}"))
-    blocks = right.slider(t("text.train.blocks"), 1, MAX_BLOCKS, base.blocks, key=f"{KEY}_blocks",
-                          disabled=kind != "transformer")
-    heads = left.select_slider(t("text.train.heads"), HEADS, base.heads, key=f"{KEY}_heads",
-                               disabled=kind != "transformer", help=t("text.train.heads_help"))
-    embed = right.select_slider(t("text.train.embed"), EMBED_CHOICES, base.embed_dim, key=f"{KEY}_embed")
-    ff = left.select_slider(t("text.train.ff"), FF_CHOICES, base.ff_dim, key=f"{KEY}_ff",
-                            disabled=kind != "transformer")
-    seq = right.select_slider(t("text.train.seq_len"), SEQ_CHOICES, base.seq_len, key=f"{KEY}_seq",
-                              help=t("text.train.seq_len_help"))
-    dropout = left.slider(t("train.dropout"), 0.0, 0.5, base.dropout, 0.05, key=f"{KEY}_dropout")
-    bigrams = right.toggle(t("text.train.bigrams"), base.bigrams, key=f"{KEY}_bigrams",
-                           help=t("text.train.bigrams_help"))
+    with advanced_area("train.fold.network"):
+        left, right = st.columns(2)
+        kind = left.selectbox(t("text.train.kind"), KINDS, key=f"{KEY}_kind",
+                              format_func=lambda k: tr(f"family.{k}"))
+        blocks = right.slider(t("text.train.blocks"), 1, MAX_BLOCKS, base.blocks, key=f"{KEY}_blocks",
+                              disabled=kind != "transformer")
+        heads = left.select_slider(t("text.train.heads"), HEADS, base.heads, key=f"{KEY}_heads",
+                                   disabled=kind != "transformer", help=t("text.train.heads_help"))
+        embed = right.select_slider(t("text.train.embed"), EMBED_CHOICES, base.embed_dim, key=f"{KEY}_embed")
+        ff = left.select_slider(t("text.train.ff"), FF_CHOICES, base.ff_dim, key=f"{KEY}_ff",
+                                disabled=kind != "transformer")
+        seq = right.select_slider(t("text.train.seq_len"), SEQ_CHOICES, base.seq_len, key=f"{KEY}_seq",
+                                  help=t("text.train.seq_len_help"))
+        dropout = left.slider(t("train.dropout"), 0.0, 0.5, base.dropout, 0.05, key=f"{KEY}_dropout")
+        bigrams = right.toggle(t("text.train.bigrams"), base.bigrams, key=f"{KEY}_bigrams",
+                               help=t("text.train.bigrams_help"))
     return replace(base, kind=kind, blocks=blocks, heads=heads, embed_dim=embed, ff_dim=ff, seq_len=seq,
                    dropout=dropout, bigrams=bigrams)
 

@@ -1,4 +1,5 @@
-"""Form controls every training form shares: data source, optimiser settings, epochs and seed."""
+"""Form controls every training form shares: data source, optimiser settings, epochs and seed, and the
+folded areas that keep a presenter's form to the preset, the epochs and Start."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from core.errors import UserError
 from core.markdown import escape_params
 from core.training import MAX_EPOCHS, OPTIMIZERS, TrainConfig
 from ui.datasets import dataset_name, unavailable
-from ui.presenter import advanced_area
+from ui.presenter import advanced_area, is_presenting
 from ui.state import bound_translator, t
 
 LEARNING_RATES = (0.0003, 0.001, 0.002, 0.003, 0.004, 0.01, 0.03, 0.1)
@@ -37,7 +38,7 @@ def render_source_choice(dataset: str, sources: Sequence[str], key: str) -> str:
     set cannot be had now, say why and fall back to bundled."""
     tr = bound_translator()
     options = [*sources, *(["class"] if class_sets_of("image") else [])]
-    with advanced_area():
+    with advanced_area("train.fold.data"):
         source = st.radio(t("train.data"), options, horizontal=True, key=key,
                           format_func=lambda s: tr("data.source.class_choice") if s == "class"
                           else tr(f"data.source.{s}_named", name=tr(f"dataset.{dataset}")))
@@ -53,24 +54,26 @@ def render_source_choice(dataset: str, sources: Sequence[str], key: str) -> str:
 
 def render_custom_training(base: TrainConfig, key: str) -> TrainConfig:
     """Optimiser, learning rate, batch size and decay; label smoothing and epochs start as the preset's."""
-    left, right = st.columns(2)
-    optimizer = left.selectbox(t("train.optimizer"), OPTIMIZERS, index=OPTIMIZERS.index(base.optimizer),
-                               key=f"{key}_optimizer")
-    rate = right.select_slider(t("train.learning_rate"), LEARNING_RATES,
-                               base.learning_rate if base.learning_rate in LEARNING_RATES else 0.002,
-                               key=f"{key}_lr")
-    batch = left.select_slider(t("train.batch_size"), BATCH_SIZES,
-                               base.batch_size if base.batch_size in BATCH_SIZES else 128, key=f"{key}_batch")
-    decay = right.toggle(t("train.cosine_decay"), base.cosine_decay, key=f"{key}_decay")
+    with advanced_area("train.fold.optimizer"):
+        left, right = st.columns(2)
+        optimizer = left.selectbox(t("train.optimizer"), OPTIMIZERS, index=OPTIMIZERS.index(base.optimizer),
+                                   key=f"{key}_optimizer")
+        rate = right.select_slider(t("train.learning_rate"), LEARNING_RATES,
+                                   base.learning_rate if base.learning_rate in LEARNING_RATES else 0.002,
+                                   key=f"{key}_lr")
+        batch = left.select_slider(t("train.batch_size"), BATCH_SIZES,
+                                   base.batch_size if base.batch_size in BATCH_SIZES else 128, key=f"{key}_batch")
+        decay = right.toggle(t("train.cosine_decay"), base.cosine_decay, key=f"{key}_decay")
     return TrainConfig(optimizer=optimizer, learning_rate=rate, batch_size=batch, cosine_decay=decay,
                        label_smoothing=base.label_smoothing, epochs=base.epochs, keep_best=base.keep_best)
 
 
 def render_epochs_and_seed(train: TrainConfig, preset_name: str, key: str) -> TrainConfig:
-    """Epochs (remembered per preset) and the seed that makes a run repeatable."""
-    left, right = st.columns(2)
+    """Epochs (remembered per preset) and the seed that makes a run repeatable, side by side; in presenter
+    mode the seed folds away below the epochs, at full width, where its area's name fits on one line."""
+    left, right = (st.container(), st.container()) if is_presenting() else st.columns(2)
     epochs = left.slider(t("train.epochs"), 1, MAX_EPOCHS, train.epochs, key=f"{key}_epochs_{preset_name}")
-    with right, advanced_area():
+    with right, advanced_area("train.fold.seed"):
         seed = st.number_input(t("train.seed"), 0, 999_999, 0, key=f"{key}_seed", help=t("train.seed_help"))
     return TrainConfig(**{**train.to_dict(), "epochs": int(epochs), "seed": int(seed)})
 

@@ -19,8 +19,11 @@ def render_training_tab(render_form: Callable[[], tuple[ImageJobSpec, bool]], jo
     """Form on the left; on Start, queue a job; on the right, the live panel of the job in ``job_key``.
 
     ``render_form`` draws the form and returns the spec it describes and whether Start was pressed;
-    ``job_key`` is the Session State key holding the id of this page's latest job.
+    ``job_key``, "<page>_job", is the Session State key holding the id of this page's latest job. The
+    page's tabs are keyed "<page>_tab" with a Try tab named by "<page>.tab_try": the fallback under a
+    failed or slow run opens it on the shipped model.
     """
+    page = job_key.removesuffix("_job")
     form_col, live_col = st.columns([2, 3], gap="large")
     with form_col:
         spec, start = render_form()
@@ -36,6 +39,6 @@ def render_training_tab(render_form: Callable[[], tuple[ImageJobSpec, bool]], jo
                 st.error(t(exc.key, **escape_params(exc.params)))
         if job_key in st.session_state:
             render_job_panel(st.session_state[job_key])
-            render_fallback(st.session_state[job_key])
+            render_fallback(st.session_state[job_key], try_tab=(f"{page}_tab", t(f"{page}.tab_try")))
         else:
             st.info(t("train.no_job"), icon=":material/model_training:")
