@@ -8,6 +8,8 @@ sentence that goes beside every chart (built by ``core.chart_text``), for whoeve
 
 from __future__ import annotations
 
+import textwrap
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -18,19 +20,98 @@ from plotly.subplots import make_subplots
 
 from core.chart_text import Summary
 from core.markdown import escape_params
+from ui.presenter import is_presenting
 from ui.state import t
 
 OKABE_ITO = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
-             "sky": "#56B4E9", "purple": "#CC79A7", "grey": "#999999"}
-FONT_SIZE = 15  # readable from the back of a classroom
+             "sky": "#56B4E9", "purple": "#CC79A7", "grey": "#999999"}  # marks cycle through these, in order
+# The palette's other two colours: yellow is too pale for a line or a bar on white, black is ink.
+PALETTE = {**OKABE_ITO, "yellow": "#F0E442", "black": "#000000"}
+WHITE = "#FFFFFF"
+# Colour scales built from the palette only, so heatmaps stay readable for colour-blind viewers too.
+SEQUENTIAL_SCALE = [[0.0, WHITE], [1.0, OKABE_ITO["blue"]]]  # counts and weights: none is white, most is blue
+DIVERGING_SCALE = [[0.0, OKABE_ITO["blue"]], [0.5, WHITE], [1.0, OKABE_ITO["vermillion"]]]  # signed: 0 is white
+# Loudness on a spectrogram: dark for quiet, yellow for loud. Lightness rises at every step (black, blue, sky,
+# yellow), so the quiet and loud parts stay apart in any colour vision and in greyscale.
+INTENSITY_SCALE = [[0.0, PALETTE["black"]], [1 / 3, OKABE_ITO["blue"]], [2 / 3, OKABE_ITO["sky"]],
+                   [1.0, PALETTE["yellow"]]]
+GREY_SCALE = [[0.0, PALETTE["black"]], [1.0, WHITE]]  # a picture in grey under a coloured map
 MAX_BATCH_POINTS = 150  # the browser redraws the chart every refresh: fewer points, less CPU taken from training
 
 
-def style_figure(fig: go.Figure, height: int) -> go.Figure:
-    """Apply the app's common size, margins, font and legend placement."""
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10), font=dict(size=FONT_SIZE),
+@dataclass(frozen=True)
+class ChartLook:
+    """Type and ink of every chart: for a screen close by, or for a projector seen from the back of a room."""
+
+    font_size: int  # text sized by the figure itself, in px: numbers on bars and in cells, panel titles
+    label_size: int | None  # ticks, legend and axis titles; None keeps the Streamlit theme's 12 to 14 px
+    ink: str | None  # colour of text, ticks and axis lines; None keeps the theme's light grey
+    grid: str | None  # gridline colour; None keeps the theme's pale grid, which a projector washes out
+    height_scale: float  # larger type takes room: the chart grows so the plot keeps its size
+
+
+LINE_DASHES = ("solid", "dash", "dot", "dashdot")  # one per round of the palette on charts of many runs
+MARKERS = ("circle", "square", "diamond", "triangle-up")
+WHOLE_EPOCH_TICKS = 12  # up to this many epochs an axis marks each one, not halves of one
+
+SCREEN = ChartLook(font_size=15, label_size=None, ink=None, grid=None, height_scale=1.0)  # the theme's labels
+PROJECTOR = ChartLook(font_size=20, label_size=18, ink="#111111", grid="#8C8C8C", height_scale=1.2)
+
+
+def chart_look() -> ChartLook:
+    """The projector look while this visitor is in presenter mode, the screen look otherwise."""
+    return PROJECTOR if is_presenting() else SCREEN
+
+
+def style_figure(fig: go.Figure, height: int, look: ChartLook | None = None) -> go.Figure:
+    """Apply the app's common size, margins, font, legend placement, and the look of presenter mode.
+
+    The legend sits just above the plot. A title takes the top of the figure and pushes the legend and the
+    plot down (plotly widens the margin for both), so a legend that wraps onto several lines on a phone
+    never runs into the title.
+    """
+    look = look or chart_look()
+    titled = bool(fig.layout.title.text)
+    fig.update_layout(height=round(height * look.height_scale),
+                      margin=dict(l=10, r=10, t=10 if titled else 40, b=10), font=dict(size=look.font_size),
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    if titled:
+        fig.update_layout(title=dict(automargin=True, yref="container", y=1, yanchor="top", pad=dict(t=8)))
+    # Margins that grow with the tick labels also make plotly lay the figure out again once the title
+    # and legend have taken their room; without that second pass a legend can stay drawn over the title.
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    if look.ink:
+        _set_labels(fig, look)
     return fig
+
+
+def _set_labels(fig: go.Figure, look: ChartLook) -> None:
+    """Larger, dark labels and a visible grid, where Streamlit's theme draws small light-grey ones."""
+    label = dict(size=look.label_size, color=look.ink)
+    lines = dict(linecolor=look.ink, gridcolor=look.grid, zerolinecolor=look.grid)
+    fig.update_xaxes(tickfont=label, title_font=label, **lines)
+    fig.update_yaxes(tickfont=label, title_font=label, **lines)
+    fig.update_layout(font_color=look.ink, title_font=dict(size=look.font_size + 2, color=look.ink),
+                      legend_font=label)
+    fig.update_annotations(font=dict(size=look.font_size, color=look.ink))  # subplot and facet titles
+    colorbar = dict(tickfont=label, title_font=label)
+    fig.update_coloraxes(colorbar=colorbar)
+    for trace in fig.data:
+        if hasattr(trace, "colorbar"):
+            trace.update(colorbar=colorbar)
+
+
+def bottom_legend() -> dict:
+    """A horizontal legend at the very bottom of the figure, below the axis titles whatever the width
+    and the type size (plotly widens the bottom margin for it)."""
+    return dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0)
+
+
+def wrap_label(text: str, width: int = 42) -> str:
+    """Break a long chart label onto lines of at most ``width`` characters at spaces (plotly never wraps
+    text, and a phone's chart is about 360 px wide: some 45 Latin characters of 15 px)."""
+    return "<br>".join(textwrap.wrap(text, width)) or text
 
 
 def render_summary(summary: Summary, container=st) -> None:
@@ -62,7 +143,7 @@ def plot_training_curves(batch_metrics: Sequence[dict], epoch_metrics: Sequence[
                 row=1, col=col)
         fig.update_xaxes(title_text=labels["epoch"], rangemode="tozero", row=1, col=col)
     style_figure(fig, 400)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0), margin=dict(b=60))
+    fig.update_layout(legend=bottom_legend())  # above the plot it would meet the panel titles
     return fig
 
 
@@ -94,39 +175,57 @@ def plot_top_classes(probabilities: np.ndarray, class_names: Sequence[str], titl
 
 
 def plot_confusion(confusion: np.ndarray, class_names: Sequence[str], labels: dict[str, str]) -> go.Figure:
-    """Heatmap of true (rows) against predicted (columns) counts, counts written in the cells."""
+    """Heatmap of true (rows) against predicted (columns) counts, counts written in the cells.
+
+    The cells stretch to the chart's width rather than stay square: a square sized for a wide column
+    leaves empty bands above and below it on a phone. The height follows the number of classes, and the
+    counts in the cells make a colour bar unnecessary (it would take a phone's width from the cells).
+    """
     names = list(class_names)
-    fig = px.imshow(confusion, x=names, y=names, text_auto=True, color_continuous_scale="Blues",
-                    labels=dict(x=labels["predicted"], y=labels["true"], color=labels["count"]),
-                    aspect="equal")
+    fig = px.imshow(confusion, x=names, y=names, text_auto=True, color_continuous_scale=SEQUENTIAL_SCALE,
+                    labels=dict(x=labels["predicted"], y=labels["true"], color=labels["count"]), aspect="auto")
+    fig.update_coloraxes(showscale=False)
     fig.update_xaxes(side="top", type="category")
     fig.update_yaxes(type="category")
-    return style_figure(fig, 480)
+    return style_figure(fig, confusion_height(len(names)))
+
+
+def confusion_height(classes: int) -> int:
+    """About 32 px a row plus the axis labels: 2 classes 280 px, 10 classes 440 px, at most 900 px."""
+    return int(np.clip(120 + 32 * classes, 280, 900))
 
 
 def plot_per_class_accuracy(accuracy: np.ndarray, class_names: Sequence[str], title: str) -> go.Figure:
-    """Bar chart of each class's accuracy, the weakest class highlighted."""
+    """Bar chart of each class's accuracy, the weakest class highlighted.
+
+    Only a class strictly below some other is highlighted (every class sharing the lowest score, when
+    several do): when all classes score the same, none is the weakest. Classes without a score (NaN) are
+    left out of the comparison.
+    """
     accuracy = np.asarray(accuracy, dtype=float)
-    weakest = int(np.nanargmin(accuracy)) if np.isfinite(accuracy).any() else -1
-    colors = [OKABE_ITO["vermillion"] if i == weakest else OKABE_ITO["green"] for i in range(len(accuracy))]
-    low = float(np.nanmin(accuracy)) if weakest >= 0 else 0.0
+    finite = np.isfinite(accuracy)
+    low = float(accuracy[finite].min()) if finite.any() else 0.0
+    uneven = bool(finite.any()) and low < accuracy[finite].max()
+    weakest = finite & (accuracy == low) & uneven
+    colors = [OKABE_ITO["vermillion"] if weak else OKABE_ITO["green"] for weak in weakest]
+    look = chart_look()
     fig = go.Figure(go.Bar(x=list(class_names), y=accuracy, marker_color=colors,
                            text=[f"{a:.0%}" for a in accuracy], textposition="outside",
-                           textfont=dict(size=FONT_SIZE - 2)))
+                           textfont=dict(size=look.font_size - 2)))
     fig.update_yaxes(range=[max(0.0, low - 0.1), 1.02], tickformat=".0%")
     fig.update_xaxes(type="category")
     fig.update_layout(title=title)
-    return style_figure(fig, 320)
+    return style_figure(fig, 320, look)
 
 
 def plot_weight_images(kernel: np.ndarray, units: Sequence[int], title_format: str,
                        columns: int = 8, shape: tuple[int, int] = (28, 28)) -> go.Figure:
-    """First-layer weights of chosen units as images of the input's ``shape``: red pulls towards a
+    """First-layer weights of chosen units as images of the input's ``shape``: vermillion pulls towards a
     unit, blue away. ``kernel`` is (pixels, units); colour weights arrive averaged over channels."""
     images = np.stack([kernel[:, u].reshape(shape) for u in units])
     limit = float(np.abs(images).max()) or 1.0
     rows = int(np.ceil(len(units) / columns))
-    fig = px.imshow(images, facet_col=0, facet_col_wrap=columns, color_continuous_scale="RdBu_r",
+    fig = px.imshow(images, facet_col=0, facet_col_wrap=columns, color_continuous_scale=DIVERGING_SCALE,
                     zmin=-limit, zmax=limit, facet_col_spacing=0.01, facet_row_spacing=0.25 / rows)
     for annotation in fig.layout.annotations:
         # plotly names each panel "facet_col=i"; i indexes ``units`` whatever the panel's position.
@@ -165,13 +264,19 @@ def tile_images(images: np.ndarray, columns: int, tile_px: int = 48, gap_px: int
     return mosaic
 
 
+def hex_to_rgb(colour: str) -> tuple[int, int, int]:
+    """``#RRGGBB`` as three integers in 0..255."""
+    return tuple(int(colour[i: i + 2], 16) for i in (1, 3, 5))
+
+
 def diverging_colours(values: np.ndarray, limit: float | None = None) -> np.ndarray:
-    """Signed values as RGB in [0, 1]: vermillion for positive, blue for negative, white for zero."""
+    """Signed values as RGB in [0, 1]: vermillion for positive, blue for negative, white for zero
+    (``DIVERGING_SCALE`` for HTML, where a plotly colour scale cannot go)."""
     values = np.asarray(values, dtype=np.float32)
     limit = limit or float(np.abs(values).max()) or 1.0
     strength = np.clip(np.abs(values) / limit, 0.0, 1.0)[..., None]
-    positive = np.array([0xD5, 0x5E, 0x00], np.float32) / 255.0
-    negative = np.array([0x00, 0x72, 0xB2], np.float32) / 255.0
+    positive = np.array(hex_to_rgb(OKABE_ITO["vermillion"]), np.float32) / 255.0
+    negative = np.array(hex_to_rgb(OKABE_ITO["blue"]), np.float32) / 255.0
     ink = np.where(values[..., None] >= 0, positive, negative)
     return 1.0 - strength * (1.0 - ink)
 
@@ -182,11 +287,12 @@ def plot_occlusion(image: np.ndarray, drops: np.ndarray, colorbar_title: str) ->
     image = np.asarray(image, dtype=np.float32)
     grey = image.mean(axis=-1) if image.ndim == 3 else image
     limit = float(np.abs(drops).max()) or 1.0
+    see_through = [[stop, f"rgba{(*hex_to_rgb(colour), 0.0 if colour == WHITE else 0.85)}"]
+                   for stop, colour in DIVERGING_SCALE]
     fig = go.Figure()
-    fig.add_trace(go.Heatmap(z=grey, colorscale="gray", showscale=False, hoverinfo="skip"))
+    fig.add_trace(go.Heatmap(z=grey, colorscale=GREY_SCALE, showscale=False, hoverinfo="skip"))
     fig.add_trace(go.Heatmap(
-        z=drops, zmin=-limit, zmax=limit, hovertemplate="%{z:.0%}<extra></extra>",
-        colorscale=[[0.0, "rgba(0,114,178,0.85)"], [0.5, "rgba(255,255,255,0)"], [1.0, "rgba(213,94,0,0.85)"]],
+        z=drops, zmin=-limit, zmax=limit, hovertemplate="%{z:.0%}<extra></extra>", colorscale=see_through,
         colorbar=dict(title=dict(text=colorbar_title, side="right"), tickformat=".0%", thickness=14)))
     fig.update_yaxes(autorange="reversed", showticklabels=False, scaleanchor="x", constrain="domain")
     fig.update_xaxes(showticklabels=False, constrain="domain")
@@ -226,14 +332,24 @@ def plot_params_vs_accuracy(points: Sequence[dict], labels: dict[str, str],
     return style_figure(fig, 380)
 
 
-def plot_run_comparison(runs: Sequence, metric: str, title: str, epoch_label: str) -> go.Figure:
-    """One line per stored run (``RunRecord``) of ``metric`` against epoch."""
+def plot_run_comparison(runs: Sequence, metric: str, title: str, epoch_label: str,
+                        look: ChartLook | None = None) -> go.Figure:
+    """One line per stored run (``RunRecord``) of ``metric`` against epoch.
+
+    Past the palette's length each round of colours gets its own dash and marker, so every run stays
+    told apart. ``look`` is for callers outside a script run (the export's builder), which cannot ask
+    Session State whether presenter mode is on."""
     palette = list(OKABE_ITO.values())
     fig = go.Figure()
     for i, run in enumerate(runs):
+        lap = i // len(palette)
         fig.add_trace(go.Scatter(x=[m["epoch"] for m in run.epochs], y=[m.get(metric) for m in run.epochs],
                                  mode="lines+markers", name=f"#{run.id}",
-                                 line=dict(color=palette[i % len(palette)], width=3)))
+                                 line=dict(color=palette[i % len(palette)], width=3,
+                                           dash=LINE_DASHES[lap % len(LINE_DASHES)]),
+                                 marker=dict(symbol=MARKERS[lap % len(MARKERS)])))
     fig.update_layout(title=title)
     fig.update_xaxes(title_text=epoch_label)
-    return style_figure(fig, 360)
+    if max((len(run.epochs) for run in runs), default=0) <= WHOLE_EPOCH_TICKS:
+        fig.update_xaxes(dtick=1)
+    return style_figure(fig, 360, look)

@@ -17,7 +17,7 @@ import streamlit as st
 from core.knowledge_graph import (ENTITY_TYPES, add_runs, count_types, filter_graph, layout_graph,
                                   load_knowledge_graph, nearest_page, neighbours, node_label, search_nodes,
                                   summarize_map)
-from ui.charts import OKABE_ITO, render_summary, style_figure
+from ui.charts import OKABE_ITO, PALETTE, render_summary, style_figure
 from ui.state import bound_translator, current_language, get_store, t
 
 # Colour and marker shape per entity type: Okabe–Ito colours (with its yellow and black), and a shape
@@ -26,7 +26,8 @@ TYPE_STYLE = {
     "model": (OKABE_ITO["blue"], "circle"), "operation": (OKABE_ITO["orange"], "diamond"),
     "dataset": (OKABE_ITO["green"], "square"), "task": (OKABE_ITO["sky"], "triangle-up"),
     "case": (OKABE_ITO["vermillion"], "star"), "theme": (OKABE_ITO["purple"], "hexagon"),
-    "paper": (OKABE_ITO["grey"], "circle"), "page": ("#000000", "square"), "run": ("#F0E442", "star-diamond"),
+    "paper": (OKABE_ITO["grey"], "circle"), "page": (PALETTE["black"], "square"),
+    "run": (PALETTE["yellow"], "star-diamond"),
 }
 MAP_HEIGHT = 640  # tall enough for 150 nodes on a projector; on a phone the chart keeps this height
 LABELLED_HUBS = 8  # with nothing selected, only the most connected entities (pages aside) carry a label
@@ -137,7 +138,7 @@ def plot_knowledge_map(graph: nx.DiGraph, positions: dict, lang: str, type_names
     if selected in graph:
         fig.add_trace(go.Scatter(x=[positions[selected][0]], y=[positions[selected][1]], mode="markers",
                                  hoverinfo="skip", showlegend=False,
-                                 marker=dict(symbol="circle-open", color="#000000", line=dict(width=3),
+                                 marker=dict(symbol="circle-open", color=PALETTE["black"], line=dict(width=3),
                                              size=node_size(graph, selected) + 10)))
     for axis, update in enumerate((fig.update_xaxes, fig.update_yaxes)):
         values = [positions[n][axis] for n in graph] or [0.0]

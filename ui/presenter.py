@@ -7,36 +7,51 @@ shared link opens in the same mode. Everything else works as usual.
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui.state import t
 
 # Sizes chosen to be read from the back of a classroom; colours darken Streamlit's light greys for a projector.
+# Larger page text applies to the main area only, and page names wrap rather than being cut short. The
+# toolbar stays, since it holds the button that opens a collapsed sidebar (the only way to the menu, the
+# language switch and this mode's own toggle on a phone); only the app menu and Deploy button go.
 PRESENTER_CSS = """
 <style>
 html { font-size: 19px; }
 [data-testid="stMainBlockContainer"] { max-width: 100%; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.2rem; color: #000; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] :is(p, li, td, th) { font-size: 1.2rem; color: #000; }
+[data-testid="stTable"] :is(td, th) { font-size: 1.1rem; color: #000; }
+[data-testid="stCaptionContainer"] { opacity: 1; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 1.05rem; color: #222; }
+[data-testid="stCaptionContainer"] a { color: #0B3D91; }
 [data-testid="stMetricValue"] { font-size: 2.8rem; }
 h1 { font-size: 3.1rem !important; }
-[data-testid="stToolbar"] { display: none; }
+[data-testid="stMainMenu"], [data-testid="stAppDeployButton"] { display: none; }
+:is([data-testid="stSidebarNav"], [data-testid="stPageLink"]) [data-testid="stMarkdownContainer"],
+:is([data-testid="stSidebarNav"], [data-testid="stPageLink"]) [data-testid="stMarkdownContainer"] p {
+  white-space: normal; }
 @media (min-width: 1024px) { [data-testid="stSidebar"] { min-width: 340px; } }
 </style>
 """
 
 
 def is_presenting() -> bool:
-    """Whether presenter mode is on for this visitor (first read from ``?present=1``)."""
+    """Whether presenter mode is on for this visitor (first read from ``?present=1``); off outside a page
+    run, as when a chart is built in a unit test."""
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return False
     if "presenting" not in st.session_state:
         st.session_state["presenting"] = st.query_params.get("present") == "1"
     return st.session_state["presenting"]
 
 
-def advanced_area():
-    """Where controls a presenter rarely touches go (seed, data source): folded away in presenter
-    mode, in place otherwise. Use as ``with advanced_area(): ...``."""
+def advanced_area(label_key: str):
+    """Where controls a presenter rarely touches go (data options, a custom network, optimiser settings,
+    the seed): in presenter mode under a folded expander named for what it holds, ``t(label_key)``, so the
+    folded areas of one form are told apart; in place otherwise, so nothing moves.
+    Use as ``with advanced_area("train.fold.data"): ...``."""
     if is_presenting():
-        return st.expander(t("presenter.more_settings"), icon=":material/tune:")
+        return st.expander(t(label_key), icon=":material/tune:")
     return st.container()
 
 

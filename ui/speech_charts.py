@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ui.charts import OKABE_ITO, style_figure
+from ui.charts import DIVERGING_SCALE, INTENSITY_SCALE, OKABE_ITO, bottom_legend, style_figure, wrap_label
 
 MAX_WAVE_POINTS = 2000  # a one-second clip at 8 kHz has 8,000 samples; the browser needs far fewer
 
@@ -49,12 +49,13 @@ def plot_over_time(log_mel: np.ndarray, hidden: np.ndarray, probabilities: np.nd
     """
     frames = len(log_mel)
     times = np.arange(frames) * frame_seconds
-    fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.06, row_heights=[0.32, 0.36, 0.32],
-                        subplot_titles=(labels["mel"], labels["hidden"], labels["probability"]))
-    fig.add_trace(go.Heatmap(z=np.asarray(log_mel).T, x=times, colorscale="Viridis", showscale=False,
+    # Room between the panels for a title on two lines, as the longest ones take on a phone.
+    fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.085, row_heights=[0.32, 0.36, 0.32],
+                        subplot_titles=[wrap_label(labels[key]) for key in ("mel", "hidden", "probability")])
+    fig.add_trace(go.Heatmap(z=np.asarray(log_mel).T, x=times, colorscale=INTENSITY_SCALE, showscale=False,
                              hovertemplate="%{x:.2f} s · " + labels["band"] + " %{y}<extra></extra>"), row=1, col=1)
     limit = float(np.abs(hidden).max()) or 1.0
-    fig.add_trace(go.Heatmap(z=np.asarray(hidden).T, x=times, colorscale="RdBu_r", zmin=-limit, zmax=limit,
+    fig.add_trace(go.Heatmap(z=np.asarray(hidden).T, x=times, colorscale=DIVERGING_SCALE, zmin=-limit, zmax=limit,
                              showscale=False,
                              hovertemplate="%{x:.2f} s · " + labels["unit"] + " %{y}: %{z:.2f}<extra></extra>"),
                   row=2, col=1)
@@ -68,5 +69,5 @@ def plot_over_time(log_mel: np.ndarray, hidden: np.ndarray, probabilities: np.nd
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=3, col=1)
     fig.update_xaxes(title_text=labels["time"], row=3, col=1)
     style_figure(fig, 620)
-    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=-0.16, x=0))
+    fig.update_layout(legend=bottom_legend())  # above the plot it would meet the panel titles
     return fig

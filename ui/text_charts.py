@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.charts import diverging_colours, style_figure
+from ui.charts import SEQUENTIAL_SCALE, diverging_colours, style_figure
 
 MAX_TICK_LABELS = 64  # beyond this many tokens, label every second, third, ... one so labels stay legible
 
@@ -35,11 +35,12 @@ def plot_attention(weights: np.ndarray, tokens: Sequence[str], labels: dict[str,
     hover = [[f"{tokens[q]} → {tokens[k]}" for k in range(n)] for q in range(n)]
     fig = go.Figure(go.Heatmap(
         z=weights, x=list(range(n)), y=list(range(n)), zmin=0, zmax=float(weights.max()) or 1.0,
-        colorscale="Blues", customdata=hover, hovertemplate="%{customdata}: %{z:.0%}<extra></extra>",
+        colorscale=SEQUENTIAL_SCALE, customdata=hover, hovertemplate="%{customdata}: %{z:.0%}<extra></extra>",
         colorbar=dict(title=dict(text=labels["weight"], side="right"), tickformat=".0%", thickness=14)))
     fig.update_xaxes(title_text=labels["key"], side="top", **_ticks(tokens))
-    fig.update_yaxes(title_text=labels["query"], autorange="reversed", scaleanchor="x", constrain="domain",
-                     **_ticks(tokens))
+    # Cells stretch to the chart's width rather than stay square, which on a phone would leave the
+    # map a small square between empty bands; the height grows with the sentence.
+    fig.update_yaxes(title_text=labels["query"], autorange="reversed", **_ticks(tokens))
     return style_figure(fig, min(720, 260 + 12 * n))
 
 

@@ -7,6 +7,9 @@ import streamlit as st
 from core.generations import GENERATIONS, find_generation
 from ui.state import bound_translator, current_language, t
 
+# The formula's type shrinks with the card on a narrow screen (KaTeX's 1.21em otherwise): at 5.2 % of the
+# card's width per em, the widest equation here (about 18.4 em, the Transformer's) still fits; wider ones
+# would scroll sideways rather than being cut.
 TIMELINE_CSS = """
 <style>
 .ns-timeline { display: flex; align-items: center; gap: 0; margin: 0.2rem 0 0.6rem 0; }
@@ -14,6 +17,11 @@ TIMELINE_CSS = """
   color: #0072B2; font-weight: 600; font-size: 0.9rem; background: #fff; }
 .ns-timeline .ns-year.ns-on { background: #0072B2; color: #fff; }
 .ns-timeline .ns-gap { flex: 1 1 auto; height: 2px; background: #999; min-width: 0.4rem; }
+.st-key-ns_formula [data-testid="stMarkdown"] > div, .st-key-ns_formula [data-testid="stMarkdownContainer"] {
+  width: 100%; margin: 0; }
+.st-key-ns_formula { container-type: inline-size; }
+.st-key-ns_formula .katex-display { overflow-x: auto; overflow-y: hidden; padding: 0.2rem 0; }
+.st-key-ns_formula .katex-display > .katex { font-size: min(1.21em, 5.2cqw); }
 </style>
 """
 
@@ -29,6 +37,15 @@ def _render_strip(selected: str) -> None:
     st.html(TIMELINE_CSS + f'<div class="ns-timeline" aria-hidden="true">{"".join(parts)}</div>')
 
 
+def stack_equations(formula: str) -> str:
+    """A generation's formula with each of its equations (joined by ``,\\quad``) on a line of its own,
+    so that none runs off the side of a phone's screen."""
+    equations = formula.split(r",\quad ")
+    if len(equations) == 1:
+        return formula
+    return r"\begin{gathered}" + r" \\ ".join(equations) + r"\end{gathered}"
+
+
 def render_timeline() -> None:
     """Pick a generation; see its year, key idea, formula, what it could not do, and where it trains."""
     tr = bound_translator()
@@ -42,7 +59,8 @@ def render_timeline() -> None:
     with st.container(border=True):
         st.markdown(f"#### {generation.year} · {t(f'generation.{generation.name}.title')}")
         st.markdown(t(f"generation.{generation.name}.idea"))
-        st.latex(generation.formula)
+        with st.container(key="ns_formula"):  # a long equation scrolls sideways rather than being cut
+            st.latex(stack_equations(generation.formula))
         st.markdown(t(f"generation.{generation.name}.limit"))
         st.caption(t("timeline.source", source=generation.source))
         st.page_link(generation.page, label=t(f"generation.{generation.name}.link"),
