@@ -329,8 +329,9 @@ class RunStore:
             row = db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
             if row is None:
                 return None
-            epochs = db.execute("SELECT metrics FROM epochs WHERE run_id = ? ORDER BY epoch", (run_id,))
-            return self._to_record(row, [json.loads(r["metrics"]) for r in epochs])
+            epochs = db.execute("SELECT epoch, metrics FROM epochs WHERE run_id = ? ORDER BY epoch", (run_id,))
+            # the number an epoch was filed under, for metrics that were filed without it
+            return self._to_record(row, [{"epoch": r["epoch"], **json.loads(r["metrics"])} for r in epochs])
 
     def list(self, task: str | None = None, limit: int = 200) -> list[RunRecord]:
         """The newest runs first (without per-epoch metrics), optionally of one task."""

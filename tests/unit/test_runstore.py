@@ -114,3 +114,12 @@ def test_start_finish_and_a_run_deleted_before_it_finished(tmp_path):
     store.delete(doomed)
     assert not store.finish(doomed, RunRecord(task="t", status="done", config={}), model=model)
     assert store.get(doomed) is None and not (tmp_path / "models" / f"run-{doomed}.keras").exists()
+
+
+def test_every_epoch_read_back_carries_its_number_even_when_filed_without_it(tmp_path):
+    from core.runstore import RunRecord, RunStore
+
+    store = RunStore(tmp_path)
+    run_id = store.add(RunRecord(task="mnist-mlp", status="done", config={},
+                                 epochs=[{"loss": 0.9}, {"loss": 0.5, "epoch": 2}]))
+    assert [(m["epoch"], m["loss"]) for m in store.get(run_id).epochs] == [(1, 0.9), (2, 0.5)]
