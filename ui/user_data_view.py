@@ -49,6 +49,8 @@ def pick_dataset(sets: list[DatasetInfo]) -> DatasetInfo | None:
         st.session_state["dataset_chosen"] = ids[0]
     by_id = {info.id: info for info in sets}
     names = {info.id: f"{info.name} · {t('data.kind.' + info.kind)}" for info in sets}
+    repeated = {name for name in names.values() if list(names.values()).count(name) > 1}
+    names = {i: f"{name} · {i[:6]}" if name in repeated else name for i, name in names.items()}  # two sets, one name
     chosen = st.selectbox(t("data.pick"), ids, key="dataset_chosen", format_func=names.get)
     info = by_id.get(chosen)
     if info is not None:

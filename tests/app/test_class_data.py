@@ -311,3 +311,11 @@ def test_a_run_that_finished_well_needs_no_way_out_and_none_offers_the_shipped_m
     assert job.status is JobStatus.DONE
     assert not any(b.key and b.key.startswith("class_fallback") for b in at.button)
     assert not any(b.key and b.key.startswith("fallback_shipped") for b in at.button)
+
+
+def test_two_sets_of_one_name_are_told_apart_in_the_picker():
+    first = mnist_set("Same name", ["3", "8"], (3, 8), 5)
+    second = mnist_set("Same name", ["3", "8"], (3, 8), 6)
+    at = open_data_set("en", second.id)
+    options = at.selectbox(key="dataset_chosen").options
+    assert f"Same name · Images · {first.id[:6]}" in options and f"Same name · Images · {second.id[:6]}" in options

@@ -14,6 +14,17 @@ APP = str(REPO / "app.py")
 PAGE = "app_pages/knowledge.py"
 
 
+@pytest.fixture(autouse=True)
+def run_store(monkeypatch, tmp_path):
+    """A run store of this test's own: the map holds the visitor's runs, and the runs other test files
+    trained would change its counts and links."""
+    from core.runstore import RunStore
+
+    store = RunStore(str(tmp_path))
+    monkeypatch.setattr("ui.knowledge_map.get_store", lambda: store)
+    return store
+
+
 def open_page(lang: str = "en") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["lang"] = lang
@@ -115,11 +126,10 @@ def test_search_in_chinese_selects_the_best_match_and_shows_a_hidden_kind_again(
     assert any("没有与此搜索匹配" in i.value for i in at.info)
 
 
-def test_the_visitors_runs_appear_as_nodes_linked_to_their_family_and_data():
+def test_the_visitors_runs_appear_as_nodes_linked_to_their_family_and_data(run_store):
     from core.runstore import RunRecord
-    from ui.state import get_store
 
-    run_id = get_store().add(RunRecord(task="speech-gru", status="done", config={}, data_source="bundled",
+    run_id = run_store.add(RunRecord(task="speech-gru", status="done", config={}, data_source="bundled",
                                        test_accuracy=0.95))
     at = open_page("en")
     node = f"run:{run_id}"
