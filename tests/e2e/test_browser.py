@@ -280,16 +280,18 @@ def test_a_tour_link_opens_its_step_on_the_right_page_in_chinese(page, app_url):
     assert "tour=3" in page.url and "lang=zh" in page.url
 
 
-def tab_to(page, name: str, limit: int = 80, key: str = "Tab") -> None:
-    """Press Tab until the focused element is labelled ``name``, as a keyboard user would.
+def tab_to(page, name, limit: int = 80, key: str = "Tab") -> None:
+    """Press Tab until the focused element is labelled ``name`` (a string, or a pattern the label must
+    match), as a keyboard user would.
 
     The label is the last line of the element's text: an icon's ligature (``tour``) comes first.
     """
     for _ in range(limit):
         page.keyboard.press(key)
-        focused = page.evaluate("() => { const e = document.activeElement; "
-                                "return (e.innerText || e.getAttribute('aria-label') || '').trim(); }")
-        if focused.splitlines()[-1:] == [name]:
+        focused = page.evaluate("() => { const e = document.activeElement; return (e.innerText || "
+                                "e.getAttribute('aria-label') || '').trim(); }")
+        label = (focused.splitlines() or [""])[-1]
+        if (label == name) if isinstance(name, str) else name.fullmatch(label):
             return
     raise AssertionError(f"{name!r} cannot be reached with the Tab key")
 
@@ -309,6 +311,34 @@ def test_the_home_page_and_the_tour_work_from_the_keyboard_alone(page, app_url):
     page.keyboard.press("Enter")
     page.get_by_text("Guided tour · step 2 of 8").wait_for()
     page.get_by_role("heading", name="Handwritten digits with a multilayer perceptron").wait_for()
+
+
+def test_training_a_model_and_taking_it_home_work_from_the_keyboard_alone(page, app_url):
+    page.goto(f"{app_url}/mnist?lang=en")
+    page.get_by_role("heading", name="Handwritten digits with a multilayer perceptron").wait_for()
+    tab_to(page, "Try it")  # one stop for the tab list; arrows move within it
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Start training").wait_for()
+    tab_to(page, "Epochs")  # a slider: Home takes it to its least value
+    page.keyboard.press("Home")
+    page.get_by_role("group", name="Epochs").get_by_test_id("stSliderThumbValue").filter(
+        has_text=re.compile(r"^1$")).wait_for()
+    tab_to(page, "Start training")
+    page.keyboard.press("Enter")
+    page.get_by_text(re.compile(r"Finished: .* on the test images")).wait_for(timeout=120_000)
+    tab_to(page, re.compile(r"Download run #\d+ \(zip.*"))
+    with page.expect_download() as bundle:
+        page.keyboard.press("Enter")
+    assert bundle.value.suggested_filename.endswith(".zip")
+
+    tab_to(page, "Run history")  # past the end of the page, into the sidebar's menu
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Run history").wait_for()
+    tab_to(page, "Download all runs (CSV)")
+    with page.expect_download() as table:
+        page.keyboard.press("Enter")
+    assert "seed" in Path(table.value.path()).read_text(encoding="utf-8-sig").splitlines()[0].lower()
 
 
 ONE = [(140, 40), (140, 240)]  # canvas coordinates of a "1"
